@@ -1,0 +1,15 @@
+"""The workflow: operations and their conditions, nothing else.
+
+    python project.py status          # what is done, what is eligible
+    python project.py run             # run everything eligible on this machine
+    python project.py submit          # submit to a cluster scheduler (SLURM)
+
+Operations live in src/softness_entropy/workflow/ (one module per stage); each imports
+its heavy dependencies (engines, freud, sklearn, matplotlib) inside the operation, so
+`status` stays instant.
+"""
+
+from softness_entropy.workflow.flowproject import Project
+
+if __name__ == "__main__":
+    Project().main()

@@ -1,0 +1,142 @@
+"""Particle configurations: the one data type every engine reads and writes.
+
+A :class:`Configuration` holds a cubic periodic box of A/B particles in LJ units of
+the A species.  Engines take one in and hand one back; the GSD layer writes it, so
+the files on disk do not depend on which engine ran.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from . import model
+
+
+@dataclass(frozen=True)
+class Configuration:
+    """A snapshot of the mixture in a cubic periodic box.
+
+    Attributes
+    ----------
+    box_length : edge L of the cubic box (σ_AA); the box spans [−L/2, L/2)³.
+    positions : (N, 3) float64, wrapped into the box (σ_AA).
+    typeid : (N,) int32, 0 = A, 1 = B.
+    image : (N, 3) int32 periodic image flags; unwrapped = positions + image·L.
+    velocities : (N, 3) float64 (σ_AA/τ), or None for a static structure.
+    step : MD time step counter the configuration belongs to.
+    """
+
+    box_length: float
+    positions: np.ndarray
+    typeid: np.ndarray
+    image: np.ndarray
+    velocities: np.ndarray | None = None
+    step: int = 0
+
+    def __post_init__(self) -> None:
+        pos = np.ascontiguousarray(self.positions, dtype=np.float64)
+        n = len(pos)
+        if pos.ndim != 2 or pos.shape[1] != 3:
+            raise ValueError(f"positions must have shape (N, 3); got {pos.shape}")
+        typeid = np.ascontiguousarray(self.typeid, dtype=np.int32)
+        if typeid.shape != (n,):
+            raise ValueError(f"typeid must have shape ({n},); got {typeid.shape}")
+        if n and (typeid.min() < 0 or typeid.max() >= len(model.TYPES)):
+            raise ValueError(f"typeid values must be in 0..{len(model.TYPES) - 1}")
+        image = np.ascontiguousarray(self.image, dtype=np.int32)
+        if image.shape != (n, 3):
+            raise ValueError(f"image must have shape ({n}, 3); got {image.shape}")
+        if not self.box_length > 0:
+            raise ValueError(f"box_length must be positive; got {self.box_length!r}")
+        object.__setattr__(self, "positions", pos)
+        object.__setattr__(self, "typeid", typeid)
+        object.__setattr__(self, "image", image)
+        object.__setattr__(self, "box_length", float(self.box_length))
+        object.__setattr__(self, "step", int(self.step))
+        if self.velocities is not None:
+            vel = np.ascontiguousarray(self.velocities, dtype=np.float64)
+            if vel.shape != (n, 3):
+                raise ValueError(f"velocities must have shape ({n}, 3); got {vel.shape}")
+            object.__setattr__(self, "velocities", vel)
+
+    @property
+    def n_particles(self) -> int:
+        return len(self.positions)
+
+    @property
+    def density(self) -> float:
+        """Number density N/L³ (σ_AA⁻³)."""
+        return self.n_particles / self.box_length**3
+
+    def unwrapped_positions(self) -> np.ndarray:
+        """Positions with periodic images removed (σ_AA)."""
+        return self.positions + self.image * self.box_length
+
+    def wrapped(self) -> Configuration:
+        """The same configuration with positions folded into [−L/2, L/2) and images updated."""
+        L = self.box_length
+        shift = np.floor(self.positions / L + 0.5).astype(np.int32)
+        return replace(self, positions=self.positions - shift * L, image=self.image + shift)
+
+
+def box_length_for(n_particles: int, density: float) -> float:
+    """Edge of the cubic box holding N particles at number density ρ (σ_AA)."""
+    return (n_particles / density) ** (1.0 / 3.0)
+
+
+def minimum_particles(density: float, skin: float = 0.4) -> int:
+    """Smallest N whose cubic box is wider than twice (largest cutoff + neighbour skin).
+
+    Below this, a particle would interact with two images of the same neighbour.
+    """
+    return int(np.ceil(density * (2.0 * (model.max_cutoff() + skin)) ** 3))
+
+
+def cubic_lattice(n_particles: int, density: float, rng: np.random.Generator) -> Configuration:
+    """Simple-cubic lattice with random species, 80:20 A:B (paper §II.A).
+
+    The lattice has ⌈N^{1/3}⌉³ sites of which N are filled (chosen at random when the
+    site count exceeds N); exactly round(0.8 N) particles are A.
+    """
+    if n_particles < 2:
+        raise ValueError(f"n_particles must be at least 2; got {n_particles}")
+    L = box_length_for(n_particles, density)
+    m = int(np.ceil(n_particles ** (1.0 / 3.0) - 1e-9))
+    a = L / m
+    grid = (np.indices((m, m, m)).reshape(3, -1).T + 0.5) * a - L / 2
+    sites = rng.choice(len(grid), size=n_particles, replace=False)
+    n_a = int(round(model.FRACTION_A * n_particles))
+    typeid = np.ones(n_particles, dtype=np.int32)
+    typeid[:n_a] = 0
+    rng.shuffle(typeid)
+    return Configuration(
+        box_length=L,
+        positions=grid[np.sort(sites)],
+        typeid=typeid,
+        image=np.zeros((n_particles, 3), dtype=np.int32),
+    )
+
+
+def maxwell_boltzmann(typeid: np.ndarray, kT: float, rng: np.random.Generator) -> np.ndarray:
+    """Velocities drawn at temperature kT, zero total momentum, rescaled to exactly kT.
+
+    Uses 3N − 3 degrees of freedom (momentum is conserved), as both engines count them.
+    """
+    n = len(typeid)
+    v = rng.normal(0.0, np.sqrt(kT / model.MASS), size=(n, 3))
+    v -= v.mean(axis=0)
+    current = model.MASS * np.sum(v * v) / (3 * n - 3)
+    return v * np.sqrt(kT / current)
+
+
+def make_seed(*parts: object) -> int:
+    """A reproducible seed in [1, 65535] from any JSON-serialisable parts.
+
+    HOOMD truncates seeds to 16 bits, so both engines get seeds in that range.
+    """
+    text = json.dumps(parts, sort_keys=True, default=str)
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "little") % 65535 + 1

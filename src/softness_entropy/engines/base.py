@@ -1,0 +1,149 @@
+"""The one interface both MD engines implement.
+
+An engine owns one simulation of the expanded-LJ Kob–Andersen mixture (paper eq. 1)
+at fixed volume.  The workflow only talks to this interface, so HOOMD-blue and LAMMPS
+runs produce the same files and the same numbers (to floating-point round-off).
+"""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from ..configuration import Configuration, maxwell_boltzmann
+
+
+@dataclass(frozen=True)
+class Thermo:
+    """Instantaneous thermodynamics of the current state (LJ units of species A).
+
+    Attributes
+    ----------
+    potential_energy : total potential energy U per particle (ε_AA), shifted pair
+        potential of eq. 1.
+    kinetic_temperature : 2K / (3N − 3) (ε_AA / k_B); 0 for a static structure.
+    pressure : N k T_kin / V + W / (3V), the full virial pressure (ε_AA σ_AA⁻³).
+    virial_pressure : the configurational part W / (3V) alone (ε_AA σ_AA⁻³).
+    """
+
+    potential_energy: float
+    kinetic_temperature: float
+    pressure: float
+    virial_pressure: float
+
+
+@dataclass(frozen=True)
+class MinimizeResult:
+    """Outcome of a FIRE energy minimisation.
+
+    Attributes
+    ----------
+    potential_energy : U per particle of the inherent structure (ε_AA).
+    max_force : largest |F_i| after minimisation (ε_AA/σ_AA).
+    steps : FIRE iterations used.
+    force_evaluations : force computations used (≈ steps).
+    converged : whether the force tolerance was reached within the step budget.
+    """
+
+    potential_energy: float
+    max_force: float
+    steps: int
+    force_evaluations: int
+    converged: bool
+
+
+@dataclass(frozen=True)
+class FireParameters:
+    """FIRE settings shared by both engines (paper §II.A inherent structures).
+
+    Attributes
+    ----------
+    force_tolerance : stop when every |F_i| < this (ε_AA/σ_AA).
+    energy_tolerance : and the relative change of U between iterations < this.
+    max_steps : iteration budget per minimisation.
+    dt : initial FIRE time step (τ); the engines' own FIRE schemes adapt it.
+    """
+
+    force_tolerance: float = 1e-6
+    energy_tolerance: float = 0.0
+    max_steps: int = 200_000
+    dt: float = 0.005
+
+
+class Engine(abc.ABC):
+    """One fixed-volume simulation of the expanded-LJ Kob–Andersen mixture.
+
+    Parameters (common to both implementations)
+    ----------
+    configuration : starting state; its velocities are used if present.
+    delta : well-width parameter Δ of eq. 1 (σ_AA).
+    dt : MD time step (τ).
+    seed : random seed (16 bit) for anything the engine draws.
+    """
+
+    #: short engine name recorded in provenance ("hoomd" or "lammps")
+    name: str = ""
+    #: random seed (set by the implementation's constructor)
+    seed: int = 0
+
+    @property
+    @abc.abstractmethod
+    def version(self) -> str:
+        """Engine version string, for provenance."""
+
+    @property
+    @abc.abstractmethod
+    def is_root(self) -> bool:
+        """True on the MPI rank that writes files (always True without MPI)."""
+
+    @abc.abstractmethod
+    def configuration(self) -> Configuration:
+        """The current state (positions wrapped, image flags, velocities, step)."""
+
+    @abc.abstractmethod
+    def set_configuration(self, conf: Configuration) -> None:
+        """Replace positions, images, velocities and step with those of ``conf``.
+
+        The particle count, species and box must match the engine's.
+        """
+
+    def thermalize(self, kT: float) -> None:
+        """Draw Maxwell–Boltzmann velocities at kT with zero total momentum.
+
+        Drawn with numpy from (seed, step), so both engines get the same velocities.
+        """
+        conf = self.configuration()
+        rng = np.random.default_rng([self.seed, conf.step])
+        self.set_configuration(replace(conf, velocities=maxwell_boltzmann(conf.typeid, kT, rng)))
+
+    @abc.abstractmethod
+    def run_nvt(self, steps: int, kT: float, tau: float) -> None:
+        """Advance ``steps`` MD steps with a Nosé–Hoover thermostat at kT.
+
+        ``tau`` is the thermostat coupling time (τ).  Successive calls continue the
+        same thermostat chain; changing kT takes effect immediately.
+        """
+
+    @abc.abstractmethod
+    def minimize_fire(self, params: FireParameters) -> MinimizeResult:
+        """Minimise the potential energy with FIRE in place (velocities are zeroed)."""
+
+    @abc.abstractmethod
+    def thermo(self) -> Thermo:
+        """Thermodynamics of the current state."""
+
+    @property
+    @abc.abstractmethod
+    def step(self) -> int:
+        """The current MD step counter."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release engine resources."""
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

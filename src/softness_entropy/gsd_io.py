@@ -1,0 +1,80 @@
+"""GSD trajectories and checkpoints, written the same way whichever engine ran.
+
+Trajectory frames follow the HOOMD schema (``gsd.hoomd``): ``particles.position``
+(float32, wrapped), ``particles.image`` (int32, so trajectories can be unwrapped),
+``particles.typeid`` with ``particles.types = ['A', 'B']``, ``configuration.box`` and
+``configuration.step``.  Velocities are stored only where asked (checkpoints).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import gsd.hoomd
+import numpy as np
+
+from . import model
+from .configuration import Configuration
+
+
+def to_frame(conf: Configuration, *, with_velocities: bool = False) -> gsd.hoomd.Frame:
+    """Convert a configuration into a ``gsd.hoomd.Frame``."""
+    frame = gsd.hoomd.Frame()
+    frame.configuration.step = conf.step
+    L = conf.box_length
+    frame.configuration.box = [L, L, L, 0.0, 0.0, 0.0]
+    frame.particles.N = conf.n_particles
+    frame.particles.types = list(model.TYPES)
+    frame.particles.typeid = conf.typeid.astype(np.uint32)
+    frame.particles.position = conf.positions.astype(np.float32)
+    frame.particles.image = conf.image
+    frame.particles.mass = np.full(conf.n_particles, model.MASS, dtype=np.float32)
+    if with_velocities and conf.velocities is not None:
+        frame.particles.velocity = conf.velocities.astype(np.float32)
+    return frame
+
+
+def from_frame(frame: gsd.hoomd.Frame, source: str = "frame") -> Configuration:
+    """Convert a ``gsd.hoomd.Frame`` (cubic box, types A/B) into a configuration.
+
+    Raises ValueError naming ``source`` when the frame is not a cubic A/B mixture.
+    """
+    box = np.asarray(frame.configuration.box, dtype=np.float64)
+    if not (np.allclose(box[:3], box[0]) and np.allclose(box[3:], 0.0)):
+        raise ValueError(f"{source}: expected a cubic box, got box={box.tolist()}")
+    types = list(frame.particles.types)
+    if types[: len(model.TYPES)] != list(model.TYPES)[: len(types)]:
+        raise ValueError(f"{source}: expected particle types {list(model.TYPES)}, got {types}")
+    n = int(frame.particles.N)
+    image = frame.particles.image if frame.particles.image is not None else np.zeros((n, 3))
+    velocity = frame.particles.velocity
+    return Configuration(
+        box_length=float(box[0]),
+        positions=np.asarray(frame.particles.position, dtype=np.float64),
+        typeid=np.asarray(frame.particles.typeid, dtype=np.int32),
+        image=np.asarray(image, dtype=np.int32),
+        velocities=None if velocity is None or not np.any(velocity) else np.asarray(velocity),
+        step=int(frame.configuration.step),
+    ).wrapped()
+
+
+def write_configuration(path: str | os.PathLike, conf: Configuration) -> None:
+    """Write a single-frame GSD file atomically (write to a temporary name, then rename)."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    with gsd.hoomd.open(tmp, mode="w") as f:
+        f.append(to_frame(conf, with_velocities=True))
+    os.replace(tmp, path)
+
+
+def read_configuration(path: str | os.PathLike, index: int = -1) -> Configuration:
+    """Read one frame of a GSD file as a configuration (default: the last frame)."""
+    path = Path(path)
+    try:
+        with gsd.hoomd.open(path, mode="r") as f:
+            if len(f) == 0:
+                raise ValueError(f"{path}: the GSD file holds no frames")
+            return from_frame(f[index], source=f"{path}[{index}]")
+    except (OSError, RuntimeError) as err:
+        raise ValueError(f"{path}: not a readable GSD file ({err})") from err

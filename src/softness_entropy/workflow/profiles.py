@@ -1,0 +1,233 @@
+"""Named profiles of the study: which state points exist and how long everything runs.
+
+A profile fixes the *data space* (the (Δ, ρ, T, replica, N) state points) and the run
+*parameters* (time step, run lengths, tolerances).  State points hold only what
+identifies a physical state; parameters live in the project document
+(``project.doc["parameters"]``), where signac users look for them.
+
+Temperature ladders (paper §II.A): the authors' Δ = 0 ladder runs from T = 2.0 (liquid)
+to 0.45 (deepest supercooled state, Fig. 1b); the other systems use the same ladder
+scaled by T_max(Δ)/2.0, which reproduces the ranges 0.56–2.51, 0.73–3.25, 0.99–4.39 and
+1.42–6.29 for Δ = 0.1 … 0.4.  Profiles take a subset of the ladder.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import model
+from ..configuration import minimum_particles
+
+#: Δ = 0 temperature ladder (k_B T / ε_AA), hottest first (paper §II.A, Figs. 1, 4, 5).
+REFERENCE_LADDER: tuple[float, ...] = (
+    2.0, 1.5, 1.2, 1.0, 0.9, 0.8, 0.7, 0.65, 0.6, 0.55, 0.52, 0.49, 0.47, 0.45,
+)  # fmt: skip
+#: Highest temperature of each system's ladder; the ladder is scaled by T_max / 2.0.
+LADDER_TOP: dict[float, float] = {0.0: 2.0, 0.1: 2.51, 0.2: 3.25, 0.3: 4.39, 0.4: 6.29}
+
+
+def ladder(delta: float, temperatures: tuple[float, ...] = REFERENCE_LADDER) -> list[float]:
+    """Temperatures of system Δ, hottest first: the Δ = 0 values scaled to its range.
+
+    Values are rounded to 2 decimals so that state points are readable; distinct
+    reference temperatures stay distinct.
+    """
+    if delta not in LADDER_TOP:
+        raise ValueError(f"no temperature ladder for delta={delta!r}; known: {sorted(LADDER_TOP)}")
+    scale = LADDER_TOP[delta] / REFERENCE_LADDER[0]
+    values = [round(t * scale, 2) for t in temperatures]
+    if len(set(values)) != len(values):
+        raise ValueError(f"ladder for delta={delta} has coinciding temperatures: {values}")
+    return values
+
+
+#: Run parameters every profile defines (units: LJ units of species A).
+DEFAULT_PARAMETERS: dict[str, Any] = {
+    # engine: "auto" (HOOMD-blue where importable, else LAMMPS), "hoomd" or "lammps"
+    "engine": "auto",
+    # MD time step (τ); the paper uses 1e-3
+    "dt": 0.001,
+    # Nosé–Hoover coupling time (τ)
+    "thermostat_tau": 0.1,
+    # production frame interval (τ); paper §II.B: 1 τ
+    "frame_interval": 1.0,
+    # production length (τ)
+    "production_time": 1000.0,
+    # melt at the top of the ladder for this long before the cascade (τ)
+    "melt_time": 100.0,
+    # equilibration waits in units of τα: 20 τα at the highest supercooled T, 8 at the
+    # coldest, linear in the ladder index between (paper §II.A)
+    "wait_tau_alpha_hot": 20.0,
+    "wait_tau_alpha_cold": 8.0,
+    # at least this long at every temperature (τ)
+    "min_equilibration_time": 10.0,
+    # guard: give up (recorded failure) if equilibration would exceed this (τ)
+    "max_equilibration_time": 1.0e5,
+    # |Q| of the self-intermediate scattering function (σ_AA⁻¹), paper §II.A
+    "q_vector": 7.14,
+    # FIRE: largest per-particle force at convergence (ε_AA/σ_AA) and step budget
+    "fire_force_tolerance": 1.0e-4,
+    "fire_max_steps": 100_000,
+    # checkpoint interval of long runs (wall-clock seconds)
+    "checkpoint_seconds": 300.0,
+}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A named data space and its run parameters.
+
+    Attributes
+    ----------
+    name : profile name.
+    description : one line for ``init.py --list``.
+    systems : (Δ, ρ) pairs.
+    replicas : independent replicas per (Δ, ρ, T).
+    n_particles : N of every state point.
+    ladder_indices : indices into :data:`REFERENCE_LADDER` (hottest first).
+    parameters : run parameters overriding :data:`DEFAULT_PARAMETERS`.
+    """
+
+    name: str
+    description: str
+    systems: tuple[tuple[float, float], ...]
+    replicas: int
+    n_particles: int
+    ladder_indices: tuple[int, ...]
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+
+    def temperatures(self, delta: float) -> list[float]:
+        """The profile's temperatures of system Δ, hottest first."""
+        return ladder(delta, tuple(REFERENCE_LADDER[i] for i in self.ladder_indices))
+
+    def statepoints(self) -> list[dict[str, Any]]:
+        """Every state point of the profile, validated."""
+        points = [
+            {"delta": delta, "rho": rho, "T": T, "replica": r, "N": self.n_particles}
+            for delta, rho in self.systems
+            for T in self.temperatures(delta)
+            for r in range(self.replicas)
+        ]
+        for sp in points:
+            validate_statepoint(sp)
+        return points
+
+    def run_parameters(self, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Defaults, then the profile's values, then ``overrides``; validated."""
+        params = dict(DEFAULT_PARAMETERS)
+        params.update(self.parameters)
+        params.update(overrides or {})
+        return validate_parameters(params)
+
+
+PROFILES: dict[str, Profile] = {
+    p.name: p
+    for p in (
+        Profile(
+            name="smoke",
+            description="tiny end-to-end run of the test suite (2 systems, minutes on 2 cores)",
+            systems=((0.0, 1.20), (0.4, 1.12)),
+            replicas=1,
+            n_particles=250,
+            ladder_indices=(0, 3, 5),
+            parameters={
+                "dt": 0.005,
+                "production_time": 60.0,
+                "melt_time": 10.0,
+                "max_equilibration_time": 300.0,
+                "checkpoint_seconds": 30.0,
+            },
+        ),
+        Profile(
+            name="demo",
+            description="the paper's five systems, scaled to finish in ~30 min on 2 cores",
+            systems=model.PAPER_SYSTEMS,
+            replicas=1,
+            n_particles=500,
+            ladder_indices=(0, 3, 5, 6, 7, 8),
+            parameters={
+                "dt": 0.005,
+                "production_time": 200.0,
+                "melt_time": 20.0,
+                "max_equilibration_time": 5000.0,
+                "checkpoint_seconds": 60.0,
+            },
+        ),
+        Profile(
+            name="paper",
+            description="the paper's scale: N = 32768, 5 systems × 3 replicas, full ladders",
+            systems=model.PAPER_SYSTEMS,
+            replicas=3,
+            n_particles=32768,
+            ladder_indices=tuple(range(len(REFERENCE_LADDER))),
+            parameters={"engine": "hoomd", "production_time": 1000.0, "melt_time": 100.0},
+        ),
+    )
+}
+
+
+def get_profile(name: str) -> Profile:
+    """The profile called ``name``; ValueError listing the known ones otherwise."""
+    try:
+        return PROFILES[name]
+    except KeyError:
+        raise ValueError(f"unknown profile {name!r}; choose one of {sorted(PROFILES)}") from None
+
+
+def validate_statepoint(sp: Mapping[str, Any]) -> None:
+    """Raise ValueError if a state point is not a valid (Δ, ρ, T, replica, N)."""
+    expected = {"delta", "rho", "T", "replica", "N"}
+    if set(sp) != expected:
+        raise ValueError(f"state point keys must be {sorted(expected)}; got {sorted(sp)}")
+    model.validate_delta(sp["delta"])
+    for key in ("rho", "T"):
+        value = sp[key]
+        if not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
+            raise ValueError(f"state point {key} must be a positive number; got {value!r}")
+    replica, n = sp["replica"], sp["N"]
+    if not isinstance(replica, int) or isinstance(replica, bool) or replica < 0:
+        raise ValueError(f"state point replica must be an integer ≥ 0; got {replica!r}")
+    if not isinstance(n, int) or isinstance(n, bool):
+        raise ValueError(f"state point N must be an integer; got {n!r}")
+    n_min = minimum_particles(sp["rho"])
+    if n < n_min:
+        raise ValueError(
+            f"state point N={n} is too small: at rho={sp['rho']} the box must exceed twice "
+            f"the cutoff plus neighbour skin, which needs N ≥ {n_min}"
+        )
+
+
+def validate_parameters(params: Mapping[str, Any]) -> dict[str, Any]:
+    """Check run parameters by name and type; return them as a plain dict."""
+    unknown = set(params) - set(DEFAULT_PARAMETERS)
+    if unknown:
+        raise ValueError(f"unknown parameters {sorted(unknown)}; known: {sorted(DEFAULT_PARAMETERS)}")
+    out: dict[str, Any] = {}
+    for key, value in params.items():
+        default = DEFAULT_PARAMETERS[key]
+        if isinstance(default, str):
+            if not isinstance(value, str):
+                raise ValueError(f"parameter {key} must be a string; got {value!r}")
+        elif isinstance(default, int) and not isinstance(default, bool):
+            if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+                raise ValueError(f"parameter {key} must be a positive integer; got {value!r}")
+        else:
+            if (
+                not isinstance(value, int | float)
+                or isinstance(value, bool)
+                or not math.isfinite(value)
+                or value <= 0
+            ):
+                raise ValueError(f"parameter {key} must be a positive number; got {value!r}")
+            value = float(value)
+        out[key] = value
+    if out["engine"] not in ("auto", "hoomd", "lammps"):
+        raise ValueError(f"parameter engine must be auto, hoomd or lammps; got {out['engine']!r}")
+    if out["frame_interval"] < out["dt"]:
+        raise ValueError("parameter frame_interval must be at least one time step dt")
+    if out["wait_tau_alpha_cold"] > out["wait_tau_alpha_hot"]:
+        raise ValueError("wait_tau_alpha_cold must not exceed wait_tau_alpha_hot")
+    return out
