@@ -109,7 +109,7 @@ def cubic_lattice(n_particles: int, density: float, rng: np.random.Generator) ->
     a = L / m
     grid = (np.indices((m, m, m)).reshape(3, -1).T + 0.5) * a - L / 2
     sites = rng.choice(len(grid), size=n_particles, replace=False)
-    n_a = int(round(model.FRACTION_A * n_particles))
+    n_a = round(model.FRACTION_A * n_particles)
     typeid = np.ones(n_particles, dtype=np.int32)
     typeid[:n_a] = 0
     rng.shuffle(typeid)

@@ -160,7 +160,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"state       Δ={args.delta} ρ={args.rho} T={args.T} N={args.N}")
         print(f"U/N         {result.potential_energy:.6f} ± {result.potential_energy_error:.6f}")
         print(f"P           {result.pressure:.5f} ± {result.pressure_error:.5f}")
-        print(f"T_kin       {result.kinetic_temperature:.5f} ± {result.kinetic_temperature_error:.5f}")
+        print(
+            f"T_kin       {result.kinetic_temperature:.5f} ± {result.kinetic_temperature_error:.5f}"
+        )
         print(f"speed       {result.particle_steps_per_second:.3g} particle-steps/s")
     return 0
 

@@ -24,7 +24,9 @@ class Thermo:
     potential_energy : total potential energy U per particle (ε_AA), shifted pair
         potential of eq. 1.
     kinetic_temperature : 2K / (3N − 3) (ε_AA / k_B); 0 for a static structure.
-    pressure : N k T_kin / V + W / (3V), the full virial pressure (ε_AA σ_AA⁻³).
+    pressure : (2K + W) / (3V) = (N − 1) k T_kin / V + W / (3V), the virial pressure
+        with the kinetic energy K itself (as HOOMD and LAMMPS both report it)
+        (ε_AA σ_AA⁻³).
     virial_pressure : the configurational part W / (3V) alone (ε_AA σ_AA⁻³).
     """
 

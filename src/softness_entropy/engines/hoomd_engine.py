@@ -31,7 +31,7 @@ def load_hoomd():
     """Import ``hoomd`` and ``hoomd.md`` with an installation hint on failure."""
     try:
         import hoomd
-        import hoomd.md  # noqa: F401 - registers the md subpackage
+        import hoomd.md
     except ImportError as err:  # pragma: no cover - depends on the installation
         raise ImportError(
             "HOOMD-blue is not importable: install it from conda-forge "
@@ -86,7 +86,9 @@ class HoomdEngine(Engine):
         self._thermostat = md.methods.thermostats.MTTK(kT=1.0, tau=1.0)
         self._nvt_key: tuple[float, float] | None = None
         method = md.methods.ConstantVolume(filter=hoomd.filter.All(), thermostat=self._thermostat)
-        self._md_integrator = md.Integrator(dt=self.dt, methods=[method], forces=[self._make_pair()])
+        self._md_integrator = md.Integrator(
+            dt=self.dt, methods=[method], forces=[self._make_pair()]
+        )
         self.sim.operations.integrator = self._md_integrator
 
     # -- helpers -----------------------------------------------------------------
@@ -220,11 +222,10 @@ class HoomdEngine(Engine):
         q = self._thermo
         volume = self.box_length**3
         kinetic = float(q.translational_kinetic_energy)
-        t_kin = float(q.kinetic_temperature)
-        p_vir = float(q.pressure) - 2.0 * kinetic / (3.0 * volume)
+        pressure = float(q.pressure)
         return Thermo(
             potential_energy=float(q.potential_energy) / self.n,
-            kinetic_temperature=t_kin,
-            pressure=self.n * t_kin / volume + p_vir,
-            virial_pressure=p_vir,
+            kinetic_temperature=float(q.kinetic_temperature),
+            pressure=pressure,
+            virial_pressure=pressure - 2.0 * kinetic / (3.0 * volume),
         )

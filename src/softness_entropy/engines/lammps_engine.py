@@ -68,6 +68,47 @@ def default_threads() -> int:
     return int(env) if env.isdigit() and int(env) > 0 else 1
 
 
+def box_commands(box_length: float) -> list[str]:
+    """LAMMPS commands creating the cubic periodic box [−L/2, L/2)³ with types A=1, B=2."""
+    h = box_length / 2.0
+    return [
+        "units lj",
+        "dimension 3",
+        "boundary p p p",
+        "atom_style atomic",
+        "atom_modify map array",
+        f"region box block {-h!r} {h!r} {-h!r} {h!r} {-h!r} {h!r}",
+        "create_box 2 box",
+        "mass * 1.0",
+    ]
+
+
+def potential_commands(delta: float) -> list[str]:
+    """``pair_style lj/expand`` commands for eq. 1 (cutoff on r − Δ is 2.5 σ_ij − Δ)."""
+    type_ids = {("A", "A"): (1, 1), ("A", "B"): (1, 2), ("B", "B"): (2, 2)}
+    lines = [f"pair_style lj/expand {model.max_cutoff()!r}", "pair_modify shift no"]
+    for pair, p in model.pair_parameters(delta).items():
+        i, j = type_ids[pair]
+        lines.append(
+            f"pair_coeff {i} {j} {p.epsilon!r} {p.sigma_prime!r} {p.delta!r} {p.r_cut - p.delta!r}"
+        )
+    return lines
+
+
+def integration_commands(dt: float) -> list[str]:
+    """Neighbour list and time step settings."""
+    return [
+        f"neighbor {_NEIGHBOR_SKIN} bin",
+        "neigh_modify every 1 delay 0 check yes",
+        f"timestep {dt!r}",
+    ]
+
+
+def nvt_command(kT: float, tau: float) -> str:
+    """A single Nosé–Hoover thermostat (``tchain 1``, as HOOMD's MTTK) at kT."""
+    return f"fix nvt all nvt temp {kT!r} {kT!r} {tau!r} tchain 1"
+
+
 class LammpsEngine(Engine):
     """Expanded-LJ Kob–Andersen mixture in LAMMPS; see the module docstring."""
 
@@ -108,38 +149,27 @@ class LammpsEngine(Engine):
             self._lmp.command(line)
 
     def _setup(self, conf: Configuration) -> None:
-        h = conf.box_length / 2.0
-        a_b = {("A", "A"): (1, 1), ("A", "B"): (1, 2), ("B", "B"): (2, 2)}
         self._cmd(
-            "units lj",
-            "dimension 3",
-            "boundary p p p",
-            "atom_style atomic",
-            "atom_modify map array",
-            f"region box block {-h!r} {h!r} {-h!r} {h!r} {-h!r} {h!r}",
-            "create_box 2 box",
-            "mass * 1.0",
-            f"pair_style lj/expand {model.max_cutoff()!r}",
-            "pair_modify shift no",
-        )
-        for pair, p in self.pairs.items():
-            i, j = a_b[pair]
-            self._cmd(
-                f"pair_coeff {i} {j} {p.epsilon!r} {p.sigma_prime!r} {p.delta!r} "
-                f"{p.r_cut - p.delta!r}"
-            )
-        self._cmd(
-            f"neighbor {_NEIGHBOR_SKIN} bin",
-            "neigh_modify every 1 delay 0 check yes",
-            f"timestep {self.dt!r}",
+            *box_commands(conf.box_length),
+            *potential_commands(self.delta),
+            *integration_commands(self.dt),
             "thermo_modify norm no",
         )
+        bits = int(self._lmp.extract_setting("IMGBITS"))
+        self._img_bits = (bits, int(self._lmp.extract_setting("IMG2BITS")))
+        self._img_mask = int(self._lmp.extract_setting("IMGMASK"))
+        self._img_max = int(self._lmp.extract_setting("IMGMAX"))
         ids = np.arange(1, self.n + 1, dtype=np.int32)
-        img = [self._lmp.encode_image_flags(*map(int, f)) for f in conf.image]
         x = conf.positions.ravel().tolist()
         v = conf.velocities.ravel().tolist() if conf.velocities is not None else None
         made = self._lmp.create_atoms(
-            self.n, ids.tolist(), (conf.typeid + 1).tolist(), x, v, img, False
+            self.n,
+            ids.tolist(),
+            (conf.typeid + 1).tolist(),
+            x,
+            v,
+            self._encode_images(conf.image).tolist(),
+            False,
         )
         if made != self.n:
             raise RuntimeError(f"LAMMPS created {made} of {self.n} atoms")
@@ -173,14 +203,35 @@ class LammpsEngine(Engine):
 
     def _gather(self, name: str, dtype: int, count: int) -> np.ndarray:
         arr = self._lmp.gather_atoms(name, dtype, count)
-        out = np.ctypeslib.as_array(arr)
-        return out.reshape(self.n, count) if count > 1 else out.copy()
+        out = np.ctypeslib.as_array(arr).copy()
+        return out.reshape(self.n, count) if count > 1 else out
+
+    def _scatter(self, name: str, values: np.ndarray) -> None:
+        if values.dtype == np.float64:
+            data = np.ascontiguousarray(values, dtype=np.float64).ravel()
+            buf = (ctypes.c_double * data.size).from_buffer(data)
+            self._lmp.scatter_atoms(name, 1, data.size // self.n, buf)
+        else:
+            data = np.ascontiguousarray(values, dtype=np.int32).ravel()
+            buf = (ctypes.c_int * data.size).from_buffer(data)
+            self._lmp.scatter_atoms(name, 0, data.size // self.n, buf)
+
+    def _encode_images(self, image: np.ndarray) -> np.ndarray:
+        """Pack (N, 3) image flags into LAMMPS imageints (vectorised)."""
+        b1, b2 = self._img_bits
+        shifted = image.astype(np.int64) + self._img_max
+        return shifted[:, 0] | (shifted[:, 1] << b1) | (shifted[:, 2] << b2)
+
+    def _decode_images(self, packed: np.ndarray) -> np.ndarray:
+        b1, b2 = self._img_bits
+        p = packed.astype(np.int64)
+        cols = [p & self._img_mask, (p >> b1) & self._img_mask, p >> b2]
+        return (np.stack(cols, axis=1) - self._img_max).astype(np.int32)
 
     def configuration(self) -> Configuration:
         x = self._gather("x", 1, 3).astype(np.float64)
         v = self._gather("v", 1, 3).astype(np.float64)
-        packed = self._gather("image", 0, 1)
-        image = np.array([self._lmp.decode_image_flags(int(i)) for i in packed], dtype=np.int32)
+        image = self._decode_images(self._gather("image", 0, 1))
         return Configuration(
             box_length=self.box_length,
             positions=x,
@@ -196,14 +247,10 @@ class LammpsEngine(Engine):
         if not np.isclose(conf.box_length, self.box_length, rtol=1e-12):
             raise ValueError("set_configuration: box differs")
         conf = conf.wrapped()
-        x = (ctypes.c_double * (3 * self.n))(*conf.positions.ravel())
-        self._lmp.scatter_atoms("x", 1, 3, x)
+        self._scatter("x", conf.positions)
         vel = conf.velocities if conf.velocities is not None else np.zeros((self.n, 3))
-        v = (ctypes.c_double * (3 * self.n))(*vel.ravel())
-        self._lmp.scatter_atoms("v", 1, 3, v)
-        packed = [self._lmp.encode_image_flags(*map(int, f)) for f in conf.image]
-        img = (ctypes.c_int * self.n)(*packed)
-        self._lmp.scatter_atoms("image", 0, 1, img)
+        self._scatter("v", vel)
+        self._scatter("image", self._encode_images(conf.image).astype(np.int32))
         self._cmd(f"reset_timestep {conf.step}")
 
     def run_nvt(self, steps: int, kT: float, tau: float) -> None:
@@ -211,7 +258,7 @@ class LammpsEngine(Engine):
         if self._nvt_key != key:
             if self._nvt_key is not None:
                 self._cmd("unfix nvt")
-            self._cmd(f"fix nvt all nvt temp {kT!r} {kT!r} {tau!r} tchain 1")
+            self._cmd(nvt_command(kT, tau))
             self._nvt_key = key
         self._cmd(f"timestep {self.dt!r}", f"run {int(steps)} pre no post no")
 

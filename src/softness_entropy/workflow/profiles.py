@@ -204,7 +204,9 @@ def validate_parameters(params: Mapping[str, Any]) -> dict[str, Any]:
     """Check run parameters by name and type; return them as a plain dict."""
     unknown = set(params) - set(DEFAULT_PARAMETERS)
     if unknown:
-        raise ValueError(f"unknown parameters {sorted(unknown)}; known: {sorted(DEFAULT_PARAMETERS)}")
+        raise ValueError(
+            f"unknown parameters {sorted(unknown)}; known: {sorted(DEFAULT_PARAMETERS)}"
+        )
     out: dict[str, Any] = {}
     for key, value in params.items():
         default = DEFAULT_PARAMETERS[key]

@@ -16,6 +16,7 @@ import signac
 
 from .profiles import get_profile
 
+
 def init_data_space(
     root: str | Path,
     profile_name: str,

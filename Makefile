@@ -1,0 +1,36 @@
+# Two commands set everything up on a fresh machine:
+#   make demo   - virtual environment, install, demo data space, run the workflow
+#   make test   - virtual environment (if needed) and the test suite
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PROFILE ?= demo
+
+.PHONY: demo test venv lint format bench clean-workspace
+
+$(VENV)/.installed: pyproject.toml requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $@
+
+venv: $(VENV)/.installed
+
+demo: venv
+	$(PY) init.py --profile $(PROFILE)
+	$(PY) project.py run
+
+test: venv
+	$(PY) -m pytest
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: venv
+	$(PY) benchmarks/bench_md.py

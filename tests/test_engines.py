@@ -1,0 +1,170 @@
+"""Both MD engines against eq. 1, an independent freud/numpy computation, and each other."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from conftest import HAVE_HOOMD, HAVE_LAMMPS, make_engine, pair_configuration
+
+from softness_entropy import model
+from softness_entropy.analysis.pair_energy import energy_and_virial_pressure
+from softness_entropy.configuration import cubic_lattice
+from softness_entropy.engines import FireParameters
+
+PAIR_TYPES = {("A", "A"): (0, 0), ("A", "B"): (0, 1), ("B", "B"): (1, 1)}
+
+
+@pytest.mark.parametrize("delta", [0.0, 0.2, 0.3, 0.4])
+def test_pair_energy_and_force(engine_name, delta):
+    """Two particles: U = V(r) and the pair force, read through the virial,
+    W/(3V) = r f(r) / (3V), for every pair type and r from the core to the cutoff."""
+    params = model.pair_parameters(delta)
+    for pair, types in PAIR_TYPES.items():
+        p = params[pair]
+        r_min = model.minimum_position(p)
+        for r in (0.95 * r_min, r_min, 1.3 * r_min, 0.5 * (r_min + p.r_cut), p.r_cut - 0.01):
+            conf = pair_configuration(r, types)
+            with make_engine(engine_name, conf, delta) as md:
+                th = md.thermo()
+            volume = conf.box_length**3
+            expected_u = model.pair_energy(np.array([r]), p)[0]
+            expected_f = model.pair_force(np.array([r]), p)[0]
+            assert th.potential_energy * 2 == pytest.approx(expected_u, rel=1e-9, abs=1e-12), (
+                pair,
+                r,
+            )
+            assert 3 * volume * th.virial_pressure / r == pytest.approx(
+                expected_f, rel=1e-9, abs=1e-10
+            ), (pair, r)
+
+
+def test_energy_beyond_cutoff_is_zero(engine_name):
+    for pair, types in PAIR_TYPES.items():
+        p = model.pair_parameters(0.4)[pair]
+        with make_engine(engine_name, pair_configuration(p.r_cut + 0.02, types), 0.4) as md:
+            th = md.thermo()
+        assert th.potential_energy == 0.0
+        assert th.virial_pressure == 0.0
+
+
+@pytest.mark.parametrize("delta", [0.0, 0.2, 0.4])
+def test_configuration_energy_and_pressure_match_reference(
+    engine_name, delta, liquid_configuration
+):
+    conf = liquid_configuration
+    with make_engine(engine_name, conf, delta) as md:
+        th = md.thermo()
+    u, p_vir = energy_and_virial_pressure(conf.positions, conf.typeid, conf.box_length, delta)
+    assert th.potential_energy == pytest.approx(u, rel=1e-8)
+    assert th.virial_pressure == pytest.approx(p_vir, rel=1e-8)
+    # full pressure = (2K + W)/(3V) with 2K = (3N - 3) k T_kin
+    n, volume = conf.n_particles, conf.box_length**3
+    kinetic = (n - 1) * th.kinetic_temperature / volume
+    assert th.pressure == pytest.approx(kinetic + p_vir, rel=1e-8)
+
+
+@pytest.mark.skipif(not (HAVE_HOOMD and HAVE_LAMMPS), reason="needs both hoomd and lammps")
+@pytest.mark.hoomd
+def test_hoomd_and_lammps_agree(liquid_configuration):
+    conf = liquid_configuration
+    for delta in (0.0, 0.3):
+        results = {}
+        for name in ("hoomd", "lammps"):
+            with make_engine(name, conf, delta) as md:
+                results[name] = md.thermo()
+        h, lmp = results["hoomd"], results["lammps"]
+        assert h.potential_energy == pytest.approx(lmp.potential_energy, rel=1e-9)
+        assert h.virial_pressure == pytest.approx(lmp.virial_pressure, rel=1e-9)
+        assert h.kinetic_temperature == pytest.approx(lmp.kinetic_temperature, rel=1e-9)
+        assert h.pressure == pytest.approx(lmp.pressure, rel=1e-9)
+    # a short NVT trajectory from the same state stays close for a few hundred steps
+    finals = {}
+    for name in ("hoomd", "lammps"):
+        with make_engine(name, conf, 0.2) as md:
+            md.run_nvt(200, 1.0, 0.1)
+            finals[name] = md.configuration()
+    d = finals["hoomd"].unwrapped_positions() - finals["lammps"].unwrapped_positions()
+    assert np.abs(d).max() < 1e-3
+    assert finals["hoomd"].step == finals["lammps"].step == conf.step + 200
+
+
+def test_configuration_round_trip(engine_name, liquid_configuration):
+    images = np.random.default_rng(0).integers(
+        -300, 300, size=(liquid_configuration.n_particles, 3)
+    )
+    conf = replace(liquid_configuration, step=1234, image=images)
+    with make_engine(engine_name, conf, 0.1) as md:
+        out = md.configuration()
+        assert out.step == 1234 == md.step
+        np.testing.assert_allclose(out.positions, conf.positions, atol=1e-12)
+        np.testing.assert_array_equal(out.image, conf.image)
+        np.testing.assert_array_equal(out.typeid, conf.typeid)
+        np.testing.assert_allclose(out.velocities, conf.velocities, atol=1e-12)
+        moved = replace(conf, positions=conf.positions + 0.01, step=99)
+        md.set_configuration(moved)
+        again = md.configuration()
+        assert again.step == 99
+        np.testing.assert_allclose(
+            again.unwrapped_positions(), moved.unwrapped_positions(), atol=1e-12
+        )
+
+
+def test_nvt_holds_temperature_and_unwraps(engine_name):
+    conf = cubic_lattice(300, 1.2, np.random.default_rng(11))
+    target = 1.0
+    with make_engine(engine_name, conf, 0.0) as md:
+        md.thermalize(2.0)
+        md.run_nvt(2000, target, 0.1)
+        temps = []
+        previous = md.configuration().unwrapped_positions()
+        for _ in range(60):
+            md.run_nvt(50, target, 0.1)
+            now = md.configuration()
+            temps.append(md.thermo().kinetic_temperature)
+            # 50 steps of 0.005 τ: no particle moves a box length, images keep track
+            step_disp = np.abs(now.unwrapped_positions() - previous).max()
+            assert step_disp < 1.0
+            previous = now.unwrapped_positions()
+        assert md.step == 2000 + 60 * 50
+    # sqrt(2/(3N)) = 4.7 % per sample; the mean of 60 correlated samples is well inside 3 %
+    assert np.mean(temps) == pytest.approx(target, rel=0.03)
+
+
+def test_thermalize_is_exact_and_engine_independent(engine_name):
+    conf = cubic_lattice(300, 1.2, np.random.default_rng(2))
+    with make_engine(engine_name, conf, 0.0, seed=42) as md:
+        md.thermalize(1.5)
+        v = md.configuration().velocities
+        assert md.thermo().kinetic_temperature == pytest.approx(1.5, rel=1e-10)
+    np.testing.assert_allclose(v.sum(axis=0), 0.0, atol=1e-10)
+    # the same seed and step give the same velocities in both engines (numpy draw)
+    from softness_entropy.configuration import maxwell_boltzmann
+
+    expected = maxwell_boltzmann(conf.typeid, 1.5, np.random.default_rng([42, 0]))
+    np.testing.assert_allclose(v, expected, atol=1e-12)
+
+
+def test_fire_reaches_tolerance_and_lowers_energy(engine_name, liquid_configuration):
+    conf = liquid_configuration
+    with make_engine(engine_name, conf, 0.2) as md:
+        before = md.thermo().potential_energy
+        result = md.minimize_fire(FireParameters(force_tolerance=1e-5))
+        after = md.configuration()
+        th = md.thermo()
+        assert md.step == conf.step  # minimisation does not advance MD time
+    assert result.converged
+    assert result.max_force < 1e-5
+    assert result.steps > 10
+    assert result.potential_energy < before - 1.0
+    assert th.potential_energy == pytest.approx(result.potential_energy, rel=1e-12)
+    assert np.all(after.velocities == 0.0)
+    # independent check of the minimised energy
+    u, _ = energy_and_virial_pressure(after.positions, after.typeid, after.box_length, 0.2)
+    assert u == pytest.approx(result.potential_energy, rel=1e-9)
+
+
+def test_engine_rejects_foreign_configuration(engine_name, liquid_configuration):
+    other = cubic_lattice(250, 1.2, np.random.default_rng(1))
+    with make_engine(engine_name, liquid_configuration, 0.0) as md:
+        with pytest.raises(ValueError, match="particle count"):
+            md.set_configuration(other)
