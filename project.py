@@ -9,7 +9,12 @@ its heavy dependencies (engines, freud, sklearn, matplotlib) inside the operatio
 `status` stays instant.
 """
 
+import logging
+
+from softness_entropy.workflow import simulation  # noqa: F401 - registers operations
 from softness_entropy.workflow.flowproject import Project
 
 if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    logging.getLogger("gsd").setLevel(logging.WARNING)
     Project().main()

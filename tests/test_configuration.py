@@ -11,6 +11,7 @@ from softness_entropy.configuration import (
     Configuration,
     box_length_for,
     cubic_lattice,
+    lattice_choice,
     make_seed,
     maxwell_boltzmann,
     minimum_particles,
@@ -26,12 +27,21 @@ def test_cubic_lattice_composition_density_spacing(n):
     assert conf.density == pytest.approx(1.2)
     L = conf.box_length
     assert np.all(conf.positions >= -L / 2) and np.all(conf.positions < L / 2)
-    # lattice sites: nearest neighbours one lattice constant apart, none closer
-    m = int(np.ceil(n ** (1 / 3) - 1e-9))
+    # lattice sites: no two particles closer than the chosen lattice's neighbour
+    # distance, which is at least the simple-cubic one
+    name, m = lattice_choice(n)
+    nearest = {"sc": 1.0, "bcc": np.sqrt(3) / 2, "fcc": 1 / np.sqrt(2)}[name] * L / m
     d = conf.positions[:, None, :] - conf.positions[None, :, :]
     d -= L * np.round(d / L)
     r = np.sqrt((d**2).sum(-1)) + np.eye(n) * L
-    assert r.min() == pytest.approx(L / m)
+    assert r.min() == pytest.approx(nearest)
+    assert nearest >= L / np.ceil(n ** (1 / 3) - 1e-9) - 1e-12
+
+
+def test_lattice_choice_fills_exact_lattices():
+    assert lattice_choice(250) == ("fcc", 4) or lattice_choice(250) == ("bcc", 5)
+    assert lattice_choice(4 * 8**3) == ("fcc", 8)
+    assert lattice_choice(2 * 10**3)[0] in ("bcc", "fcc")
 
 
 def test_lattice_species_are_random_but_seeded():

@@ -77,14 +77,16 @@ def test_hoomd_and_lammps_agree(liquid_configuration):
         assert h.virial_pressure == pytest.approx(lmp.virial_pressure, rel=1e-9)
         assert h.kinetic_temperature == pytest.approx(lmp.kinetic_temperature, rel=1e-9)
         assert h.pressure == pytest.approx(lmp.pressure, rel=1e-9)
-    # a short NVT trajectory from the same state stays close for a few hundred steps
+    # the same forces integrate to the same trajectory: with a weak thermostat (the
+    # engines discretise the Nosé–Hoover variable differently, which chaos amplifies
+    # to ~0.1 σ in 200 steps at tau = 0.1) the two stay within round-off growth
     finals = {}
     for name in ("hoomd", "lammps"):
         with make_engine(name, conf, 0.2) as md:
-            md.run_nvt(200, 1.0, 0.1)
+            md.run_nvt(200, 1.0, 1000.0)
             finals[name] = md.configuration()
     d = finals["hoomd"].unwrapped_positions() - finals["lammps"].unwrapped_positions()
-    assert np.abs(d).max() < 1e-3
+    assert np.abs(d).max() < 1e-5
     assert finals["hoomd"].step == finals["lammps"].step == conf.step + 200
 
 

@@ -190,8 +190,10 @@ class HoomdEngine(Engine):
                 fmax = self._max_force(pair)
                 if fmax < params.force_tolerance:
                     break
-                # HOOMD's criterion is an RMS force: tighten it and continue
+                # HOOMD's criterion is an RMS force: tighten it and continue (a
+                # converged FIRE stops moving until it is reset)
                 fire.force_tol = fire.force_tol / 10.0
+                fire.reset()
         fmax = self._max_force(pair)
         u = self.thermo().potential_energy
         self._step_offset -= steps
@@ -218,14 +220,22 @@ class HoomdEngine(Engine):
         return self._broadcast(value)
 
     def thermo(self) -> Thermo:
-        self.sim.run(0)
-        q = self._thermo
+        # HOOMD computes the virial only on steps that need it: ask for it for this
+        # evaluation only, so MD steps do not pay for it
+        self.sim.always_compute_pressure = True
+        try:
+            self.sim.run(0)
+            q = self._thermo
+            kinetic = float(q.translational_kinetic_energy)
+            pressure = float(q.pressure)
+            potential = float(q.potential_energy)
+            t_kin = float(q.kinetic_temperature)
+        finally:
+            self.sim.always_compute_pressure = False
         volume = self.box_length**3
-        kinetic = float(q.translational_kinetic_energy)
-        pressure = float(q.pressure)
         return Thermo(
-            potential_energy=float(q.potential_energy) / self.n,
-            kinetic_temperature=float(q.kinetic_temperature),
+            potential_energy=potential / self.n,
+            kinetic_temperature=t_kin,
             pressure=pressure,
             virial_pressure=pressure - 2.0 * kinetic / (3.0 * volume),
         )

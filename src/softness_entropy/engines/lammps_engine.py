@@ -142,6 +142,8 @@ class LammpsEngine(Engine):
             self._cmd(f"package omp {self.threads}", "suffix omp")
         self._setup(configuration)
         self._nvt_key: tuple[float, float] | None = None
+        # a run after changed atoms or fixes needs LAMMPS's setup ("pre yes")
+        self._needs_setup = True
 
     # -- set-up -----------------------------------------------------------------
     def _cmd(self, *lines: str) -> None:
@@ -153,6 +155,9 @@ class LammpsEngine(Engine):
             *box_commands(conf.box_length),
             *potential_commands(self.delta),
             *integration_commands(self.dt),
+            # print no energies: runs continued with "pre no" have none tallied
+            "thermo_style custom step",
+            "thermo 0",
             "thermo_modify norm no",
         )
         bits = int(self._lmp.extract_setting("IMGBITS"))
@@ -252,6 +257,7 @@ class LammpsEngine(Engine):
         self._scatter("v", vel)
         self._scatter("image", self._encode_images(conf.image).astype(np.int32))
         self._cmd(f"reset_timestep {conf.step}")
+        self._needs_setup = True
 
     def run_nvt(self, steps: int, kT: float, tau: float) -> None:
         key = (float(kT), float(tau))
@@ -260,7 +266,10 @@ class LammpsEngine(Engine):
                 self._cmd("unfix nvt")
             self._cmd(nvt_command(kT, tau))
             self._nvt_key = key
-        self._cmd(f"timestep {self.dt!r}", f"run {int(steps)} pre no post no")
+            self._needs_setup = True
+        pre = "yes" if self._needs_setup else "no"
+        self._cmd(f"timestep {self.dt!r}", f"run {int(steps)} pre {pre} post no")
+        self._needs_setup = False
 
     def minimize_fire(self, params: FireParameters) -> MinimizeResult:
         if self._nvt_key is not None:
@@ -279,6 +288,7 @@ class LammpsEngine(Engine):
         iterations = int(self._lmp.extract_global("ntimestep")) - step0
         evaluations = iterations + 1
         self._cmd(f"reset_timestep {step0}")
+        self._needs_setup = True
         forces = self._gather("f", 1, 3)
         fmax = float(np.sqrt((forces**2).sum(axis=1)).max())
         self._cmd("velocity all set 0.0 0.0 0.0")

@@ -48,6 +48,16 @@ def ladder(delta: float, temperatures: tuple[float, ...] = REFERENCE_LADDER) -> 
 DEFAULT_PARAMETERS: dict[str, Any] = {
     # engine: "auto" (HOOMD-blue where importable, else LAMMPS), "hoomd" or "lammps"
     "engine": "auto",
+    # HOOMD-blue device: "auto" (GPU where present), "cpu" or "gpu"; "gpu" makes the
+    # simulation operations request one GPU per job on clusters
+    "device": "auto",
+    # MPI ranks per simulation (1: in-process, no mpiexec) and OpenMP threads per rank
+    # (LAMMPS)
+    "mpi_ranks": 1,
+    "threads": 1,
+    # wall-clock hours requested per simulation operation on clusters; long runs stop
+    # cleanly before the limit and resume on resubmission
+    "walltime_hours": 24.0,
     # MD time step (τ); the paper uses 1e-3
     "dt": 0.001,
     # Nosé–Hoover coupling time (τ)
@@ -135,7 +145,7 @@ PROFILES: dict[str, Profile] = {
             ladder_indices=(0, 3, 5),
             parameters={
                 "dt": 0.005,
-                "production_time": 60.0,
+                "production_time": 40.0,
                 "melt_time": 10.0,
                 "max_equilibration_time": 300.0,
                 "checkpoint_seconds": 30.0,
@@ -163,7 +173,13 @@ PROFILES: dict[str, Profile] = {
             replicas=3,
             n_particles=32768,
             ladder_indices=tuple(range(len(REFERENCE_LADDER))),
-            parameters={"engine": "hoomd", "production_time": 1000.0, "melt_time": 100.0},
+            parameters={
+                "engine": "hoomd",
+                "device": "gpu",
+                "production_time": 1000.0,
+                "melt_time": 100.0,
+                "walltime_hours": 48.0,
+            },
         ),
     )
 }
@@ -226,6 +242,8 @@ def validate_parameters(params: Mapping[str, Any]) -> dict[str, Any]:
                 raise ValueError(f"parameter {key} must be a positive number; got {value!r}")
             value = float(value)
         out[key] = value
+    if out["device"] not in ("auto", "cpu", "gpu"):
+        raise ValueError(f"parameter device must be auto, cpu or gpu; got {out['device']!r}")
     if out["engine"] not in ("auto", "hoomd", "lammps"):
         raise ValueError(f"parameter engine must be auto, hoomd or lammps; got {out['engine']!r}")
     if out["frame_interval"] < out["dt"]:

@@ -1,0 +1,65 @@
+"""signac-flow directives of the operations, from the data space's run parameters.
+
+* HOOMD-blue with ``device = "gpu"``: one GPU per job (``ngpu``);
+* ``mpi_ranks`` > 1: that many MPI ranks (``nranks``; the cluster templates launch
+  them with the site's MPI launcher); 1 runs in-process, no ``mpiexec`` needed;
+* ``threads``: OpenMP threads per rank (LAMMPS ``OPENMP``), exported as
+  ``OMP_NUM_THREADS``;
+* ``walltime_hours`` and a memory estimate that grows with N and the frame count.
+
+Everything is evaluated per job when scripts are generated, not at import.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+
+def _params(job) -> dict:
+    return job.project.doc["parameters"]
+
+
+def uses_hoomd(params: dict) -> bool:
+    """Whether the parameters select HOOMD-blue ("auto": where it is importable)."""
+    engine = params["engine"]
+    if engine == "auto":
+        return importlib.util.find_spec("hoomd") is not None
+    return engine == "hoomd"
+
+
+def gpus(job) -> int:
+    params = _params(job)
+    return 1 if uses_hoomd(params) and params["device"] == "gpu" else 0
+
+
+def ranks(job) -> int:
+    n = int(_params(job)["mpi_ranks"])
+    return n if n > 1 else 0
+
+
+def threads(job) -> int:
+    n = int(_params(job)["threads"])
+    return n if n > 1 else 0
+
+
+def walltime(job) -> float:
+    return float(_params(job)["walltime_hours"])
+
+
+def memory_gb(job) -> float:
+    """Trajectory analysis holds the A positions of every frame (float64)."""
+    params = _params(job)
+    frames = params["production_time"] / params["frame_interval"] + 1
+    n = job.cached_statepoint["N"]
+    return round(1.0 + 2.0 * frames * n * 24 / 1e9, 1)
+
+
+def simulation_directives() -> dict:
+    """Directives of the MD operations (callables evaluated per job)."""
+    return {
+        "ngpu": gpus,
+        "nranks": ranks,
+        "omp_num_threads": threads,
+        "walltime": walltime,
+        "memory": memory_gb,
+    }

@@ -1,0 +1,154 @@
+"""Simulation operations (paper §II.A): equilibrate → quench → production → FIRE-minimize.
+
+* ``equilibrate``: the hottest state of each (Δ, ρ, replica, N) chain, from a cubic
+  lattice with random species, melted and equilibrated in the liquid;
+* ``quench``: every colder state starts from the final state of the next-hotter one
+  (the paper's temperature quench) and waits a number of τα measured on the fly;
+* ``production``: a trajectory with a frame every ``frame_interval`` τ;
+* ``fire_minimize``: the inherent structure of every production frame.
+
+Files per job: ``equilibrated.gsd``, ``trajectory.gsd``, ``inherent.gsd`` (and
+``*.ckpt.npz`` checkpoints while running).  Records (with provenance) in the job
+document under ``equilibration``, ``production``, ``inherent_structures``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from .directives import simulation_directives
+from .flowproject import Project
+
+log = logging.getLogger(__name__)
+
+EQUILIBRATED = "equilibrated.gsd"
+TRAJECTORY = "trajectory.gsd"
+INHERENT = "inherent.gsd"
+
+
+def parameters(job) -> dict:
+    """The run parameters of the job's data space (project document)."""
+    return dict(job.project.doc["parameters"])
+
+
+def chain(job) -> list:
+    """Jobs of the job's (Δ, ρ, replica, N) cascade, hottest first."""
+    sp = job.cached_statepoint
+    keys = {k: sp[k] for k in ("delta", "rho", "replica", "N")}
+    return sorted(job.project.find_jobs(keys), key=lambda j: -j.cached_statepoint["T"])
+
+
+def hotter(job):
+    """The next-hotter job of the cascade, or None for the hottest."""
+    jobs = chain(job)
+    index = [j.id for j in jobs].index(job.id)
+    return jobs[index - 1] if index > 0 else None
+
+
+def label(job, operation: str) -> str:
+    sp = job.cached_statepoint
+    return f"{operation} Δ={sp['delta']} ρ={sp['rho']} T={sp['T']} r={sp['replica']} [{job.id[:8]}]"
+
+
+# -- conditions ---------------------------------------------------------------------
+def is_equilibrated(job) -> bool:
+    return "equilibration" in job.doc and job.isfile(EQUILIBRATED)
+
+
+def is_hottest(job) -> bool:
+    return hotter(job) is None
+
+
+def hotter_is_equilibrated(job) -> bool:
+    up = hotter(job)
+    return up is not None and is_equilibrated(up)
+
+
+def has_production(job) -> bool:
+    return "production" in job.doc and job.isfile(TRAJECTORY)
+
+
+def has_inherent_structures(job) -> bool:
+    return "inherent_structures" in job.doc and job.isfile(INHERENT)
+
+
+# -- operations ---------------------------------------------------------------------
+def _equilibrate(job, start, melt: bool) -> None:
+    from pathlib import Path
+
+    from . import md_runs
+
+    params = parameters(job)
+    jobs = chain(job)
+    index = [j.id for j in jobs].index(job.id)
+    record = md_runs.equilibrate_state(
+        dict(job.cached_statepoint),
+        params,
+        start,
+        melt=melt,
+        wait_tau_alpha=md_runs.wait_for_index(index, len(jobs), params),
+        checkpoint=Path(job.fn("equilibration.ckpt.npz")),
+        output=Path(job.fn(EQUILIBRATED)),
+        label=label(job, "quench" if not melt else "equilibrate"),
+    )
+    up = hotter(job)
+    record["started_from"] = up.id if up is not None else "lattice"
+    job.doc["equilibration"] = record
+
+
+@Project.pre(is_hottest)
+@Project.post(is_equilibrated)
+@Project.operation(directives=simulation_directives())
+def equilibrate(job):
+    """Melt the cubic lattice at the chain's highest T and equilibrate (paper §II.A)."""
+    from . import md_runs
+
+    _equilibrate(job, md_runs.lattice_start(dict(job.cached_statepoint)), melt=True)
+
+
+@Project.pre(hotter_is_equilibrated)
+@Project.post(is_equilibrated)
+@Project.operation(directives=simulation_directives())
+def quench(job):
+    """Start from the next-hotter state's final configuration and equilibrate at T."""
+    from ..gsd_io import read_configuration
+
+    start = read_configuration(hotter(job).fn(EQUILIBRATED))
+    _equilibrate(job, start, melt=False)
+
+
+@Project.pre(is_equilibrated)
+@Project.post(has_production)
+@Project.operation(directives=simulation_directives())
+def production(job):
+    """Production trajectory, a frame every ``frame_interval`` τ (paper §II.B: 1 τ)."""
+    from pathlib import Path
+
+    from . import md_runs
+
+    job.doc["production"] = md_runs.run_production(
+        dict(job.cached_statepoint),
+        parameters(job),
+        start=Path(job.fn(EQUILIBRATED)),
+        trajectory=Path(job.fn(TRAJECTORY)),
+        checkpoint=Path(job.fn("production.ckpt.npz")),
+        label=label(job, "production"),
+    )
+
+
+@Project.pre(has_production)
+@Project.post(has_inherent_structures)
+@Project.operation(directives=simulation_directives())
+def fire_minimize(job):
+    """Inherent structures: FIRE minimisation of every production frame (paper §II.A)."""
+    from pathlib import Path
+
+    from . import md_runs
+
+    job.doc["inherent_structures"] = md_runs.run_inherent_structures(
+        dict(job.cached_statepoint),
+        parameters(job),
+        trajectory=Path(job.fn(TRAJECTORY)),
+        output=Path(job.fn(INHERENT)),
+        label=label(job, "fire_minimize"),
+    )
