@@ -170,3 +170,25 @@ def test_engine_rejects_foreign_configuration(engine_name, liquid_configuration)
     with make_engine(engine_name, liquid_configuration, 0.0) as md:
         with pytest.raises(ValueError, match="particle count"):
             md.set_configuration(other)
+
+
+@pytest.mark.parametrize("delta, kT", [(0.0, 1.0), (0.4, 3.0)])
+def test_energy_is_conserved_without_thermostat(engine_name, delta, kT):
+    """A thermostat time of 1e6 τ leaves Newtonian (NVE) dynamics: U + K must stay put."""
+    conf = cubic_lattice(300, 1.2 if delta == 0.0 else 1.12, np.random.default_rng(8))
+    with make_engine(engine_name, conf, delta, dt=1e-4) as md:  # lattice overlaps: gently
+        md.thermalize(kT)
+        md.run_nvt(2000, kT, 0.05)
+        conf = md.configuration()
+    with make_engine(engine_name, conf, delta, dt=0.002) as md:
+        md.run_nvt(2000, kT, 0.1)
+        energies = []
+        for _ in range(20):
+            md.run_nvt(250, kT, 1.0e6)
+            th = md.thermo()
+            kinetic = 1.5 * th.kinetic_temperature * (conf.n_particles - 1) / conf.n_particles
+            energies.append(th.potential_energy + kinetic)
+    energies = np.array(energies)
+    # 10 tau of velocity Verlet at dt = 0.002: fluctuations and drift ~1e-3 per particle
+    assert np.ptp(energies) < 2e-2
+    assert abs(energies[-1] - energies[0]) < 1e-2

@@ -47,8 +47,12 @@ TRACKER_FRAMES = 128
 TRACKER_CHECK_EVERY = 8
 
 
-#: FIRE settings that relax the overlaps of the initial lattice before melting
-LATTICE_RELAXATION = FireParameters(force_tolerance=1.0, max_steps=20_000)
+#: The initial lattice's sites sit in the repulsive cores at large Δ (forces ~1e4
+#: ε/σ): it is first run for LATTICE_START_TIME τ at dt / LATTICE_START_DT_DIVISOR with
+#: a tight thermostat, which no engine's integrator or FIRE survives at full dt.
+LATTICE_START_DT_DIVISOR = 20
+LATTICE_START_TIME = 0.5
+LATTICE_START_TAU = 0.05
 
 
 class WalltimeReached(RuntimeError):
@@ -214,6 +218,15 @@ def lattice_start(sp: dict) -> Configuration:
     return cubic_lattice(sp["N"], sp["rho"], np.random.default_rng(make_seed("lattice", chain)))
 
 
+def relax_lattice(sp: dict, params: dict, conf: Configuration) -> Configuration:
+    """Run the lattice gently into a liquid at T (small time step, tight thermostat)."""
+    small = dict(params, dt=params["dt"] / LATTICE_START_DT_DIVISOR)
+    with make_engine(sp, conf, small, "lattice") as md:
+        md.thermalize(sp["T"])
+        md.run_nvt(round(LATTICE_START_TIME / small["dt"]), sp["T"], LATTICE_START_TAU)
+        return replace(md.configuration(), step=0)
+
+
 def equilibrate_state(
     sp: dict,
     params: dict,
@@ -243,15 +256,11 @@ def equilibrate_state(
         wall_before = float(extra["wall_seconds"])
         tau_est = float(extra["tau_alpha"])
     else:
-        conf = replace(start, step=0)
+        conf = relax_lattice(sp, params, start) if melt else replace(start, step=0)
         tracker = RelaxationTracker(params["q_vector"], TRACKER_SPACING, TRACKER_FRAMES)
         wall_before, tau_est = 0.0, float("nan")
     with make_engine(sp, conf, params, "md") as md:
         if not resumed:
-            if melt:
-                # lattice sites overlap the repulsive cores (worst at large Δ): relax
-                # them with FIRE before any MD step
-                md.minimize_fire(LATTICE_RELAXATION)
             md.thermalize(T)
             if melt:
                 md.run_nvt(max(1, round(params["melt_time"] / dt)), T, tau)

@@ -1,0 +1,261 @@
+"""The simulation stages on the smoke profile: cascade, production, inherent structures,
+idempotence, and kill -9 / walltime resumption with no lost or duplicated frames."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import gsd.hoomd
+import numpy as np
+import pytest
+import signac
+
+from softness_entropy.analysis.pair_energy import energy_and_virial_pressure
+from softness_entropy.gsd_io import from_frame, read_configuration
+from softness_entropy.workflow.md_runs import configuration_digest, gsd_frame_count
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow
+
+
+def project_cmd(*args: str, cwd: Path, env: dict | None = None, check: bool = True):
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "project.py"), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    if check and out.returncode != 0:
+        raise AssertionError(f"project.py {' '.join(args)} failed:\n{out.stdout}\n{out.stderr}")
+    return out
+
+
+def init_smoke(root: Path) -> signac.Project:
+    root.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [sys.executable, str(ROOT / "init.py"), "--profile", "smoke"], cwd=root, check=True
+    )
+    return signac.get_project(root)
+
+
+@pytest.fixture(scope="module")
+def smoke(tmp_path_factory) -> signac.Project:
+    """The smoke data space with equilibrate → quench → production → fire_minimize run."""
+    root = tmp_path_factory.mktemp("smoke")
+    init_smoke(root)
+    start = time.perf_counter()
+    out = project_cmd("run", cwd=root)
+    print(f"smoke simulation stages: {time.perf_counter() - start:.1f} s")
+    assert "Execute operation" in out.stderr + out.stdout
+    return signac.get_project(root)
+
+
+def params_of(project) -> dict:
+    return dict(project.doc["parameters"])
+
+
+def test_every_job_completed(smoke):
+    for job in smoke:
+        for key in ("equilibration", "production", "inherent_structures"):
+            assert key in job.doc, (job.id, key)
+        assert job.doc["equilibration"]["engine"] in ("hoomd", "lammps")
+        assert job.doc["equilibration"]["seed"] > 0
+        assert np.isfinite(job.doc["equilibration"]["tau_alpha"])
+
+
+def test_cascade_starts_each_temperature_from_the_hotter_final_state(smoke):
+    chains: dict[tuple, list] = {}
+    for job in smoke:
+        sp = job.cached_statepoint
+        chains.setdefault((sp["delta"], sp["rho"], sp["replica"]), []).append(job)
+    for jobs in chains.values():
+        jobs.sort(key=lambda j: -j.cached_statepoint["T"])
+        assert jobs[0].doc["equilibration"]["started_from"] == "lattice"
+        assert jobs[0].doc["equilibration"]["melted"] is True
+        for hot, cold in itertools.pairwise(jobs):
+            rec = cold.doc["equilibration"]
+            assert rec["started_from"] == hot.id
+            # checked from the files: the start of T_k is T_{k-1}'s stored final state
+            hot_final = read_configuration(hot.fn("equilibrated.gsd"))
+            assert rec["start_digest"] == configuration_digest(hot_final)
+            assert hot.doc["equilibration"]["final_digest"] == rec["start_digest"]
+
+
+def test_equilibration_waited_the_required_tau_alpha(smoke):
+    params = params_of(smoke)
+    for job in smoke:
+        rec = job.doc["equilibration"]
+        required = max(params["min_equilibration_time"], rec["wait_tau_alpha"] * rec["tau_alpha"])
+        assert rec["time"] >= required - 1e-9
+        assert params["wait_tau_alpha_cold"] <= rec["wait_tau_alpha"]
+        assert rec["wait_tau_alpha"] <= params["wait_tau_alpha_hot"]
+    # colder states relax more slowly
+    for delta in {j.cached_statepoint["delta"] for j in smoke}:
+        jobs = sorted(smoke.find_jobs({"delta": delta}), key=lambda j: j.cached_statepoint["T"])
+        taus = [j.doc["equilibration"]["tau_alpha"] for j in jobs]
+        assert taus[0] > taus[-1]
+
+
+def test_production_frames_and_thermodynamics(smoke):
+    params = params_of(smoke)
+    frame_steps = round(params["frame_interval"] / params["dt"])
+    n_frames = round(params["production_time"] / params["frame_interval"]) + 1
+    for job in smoke:
+        T = job.cached_statepoint["T"]
+        with gsd.hoomd.open(job.fn("trajectory.gsd")) as traj:
+            assert len(traj) == n_frames
+            steps = [int(f.configuration.step) for f in traj]
+            assert steps == [k * frame_steps for k in range(n_frames)]
+            confs = [from_frame(f) for f in traj]
+        # image flags make the trajectory continuous: every frame-to-frame step of the
+        # unwrapped positions is the minimum-image step (no jump by a box length)
+        L = confs[0].box_length
+        step = np.diff(np.stack([c.unwrapped_positions() for c in confs]), axis=0)
+        np.testing.assert_allclose(step, step - L * np.round(step / L), atol=1e-4)
+        assert any(np.any(c.image != 0) for c in confs)  # particles did cross the box
+        rec = job.doc["production"]
+        assert rec["frames"] == n_frames
+        assert rec["kinetic_temperature"] == pytest.approx(T, rel=0.05)
+        assert rec["tau_alpha"] > 0
+
+
+def test_inherent_structures_are_minima_below_the_thermal_frames(smoke):
+    params = params_of(smoke)
+    delta_of = {j.id: j.cached_statepoint["delta"] for j in smoke}
+    for job in smoke:
+        with (
+            gsd.hoomd.open(job.fn("trajectory.gsd")) as traj,
+            gsd.hoomd.open(job.fn("inherent.gsd")) as inh,
+        ):
+            assert len(inh) == len(traj)
+            for k in (0, len(inh) // 2, len(inh) - 1):
+                thermal, quenched = traj[k], inh[k]
+                assert quenched.configuration.step == thermal.configuration.step
+                u_is = quenched.log["is/potential_energy"][0]
+                assert u_is < thermal.log["thermo/potential_energy"][0]
+                assert quenched.log["is/max_force"][0] < params["fire_force_tolerance"]
+                conf = from_frame(quenched)
+                u, _ = energy_and_virial_pressure(
+                    conf.positions, conf.typeid, conf.box_length, delta_of[job.id]
+                )
+                assert u == pytest.approx(u_is, abs=1e-5)  # float32 positions in GSD
+                # the minimiser keeps particle identity: the IS lies within about a
+                # cage size of its thermal frame (hot liquids travel furthest)
+                d = conf.unwrapped_positions() - from_frame(thermal).unwrapped_positions()
+                assert np.sqrt((d**2).sum(axis=1)).mean() < 0.6
+
+
+def test_second_run_does_nothing(smoke):
+    before = {job.id: (json.dumps(job.doc(), sort_keys=True)) for job in smoke}
+    mtimes = {p: p.stat().st_mtime_ns for p in Path(smoke.path, "workspace").rglob("*.gsd")}
+    out = project_cmd("run", cwd=Path(smoke.path))
+    assert "Execute operation" not in out.stdout + out.stderr
+    after = {job.id: (json.dumps(job.doc(), sort_keys=True)) for job in smoke}
+    assert before == after
+    assert mtimes == {p: p.stat().st_mtime_ns for p in mtimes}
+
+
+# -- kill -9 and walltime ---------------------------------------------------------
+def clone_job(smoke, tmp_path: Path, keys: tuple[str, ...], files: tuple[str, ...]):
+    """A fresh smoke data space holding one job with some of the fixture's outputs."""
+    source = min(smoke, key=lambda j: (j.cached_statepoint["delta"], -j.cached_statepoint["T"]))
+    project = init_smoke(tmp_path / "clone")
+    job = project.open_job(dict(source.cached_statepoint))
+    for name in files:
+        shutil.copy2(source.fn(name), job.fn(name))
+    for key in keys:
+        job.doc[key] = dict(source.doc[key])
+    return source, project, job
+
+
+def run_and_kill(project, job, operation: str, output: str, after_frames: int) -> int:
+    """Start an operation, kill -9 it once ``output`` holds ``after_frames`` frames."""
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "project.py"), "exec", operation, job.id],
+        cwd=project.path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 300
+    frames = 0
+    try:
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                frames = gsd_frame_count(job.fn(output))
+            except RuntimeError:
+                frames = 0  # caught mid-write: try again
+            if frames >= after_frames:
+                os.killpg(proc.pid, signal.SIGKILL)
+                break
+            time.sleep(0.02)
+    finally:
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL, "the operation ended before it could be killed"
+    return frames
+
+
+def test_production_resumes_after_kill_without_lost_or_duplicate_frames(smoke, tmp_path):
+    source, project, job = clone_job(smoke, tmp_path, ("equilibration",), ("equilibrated.gsd",))
+    killed_at = run_and_kill(project, job, "production", "trajectory.gsd", after_frames=6)
+    assert job.isfile("production.ckpt.npz")
+    assert "production" not in job.doc
+    project_cmd("exec", "production", job.id, cwd=Path(project.path))
+    params = params_of(project)
+    frame_steps = round(params["frame_interval"] / params["dt"])
+    n_frames = round(params["production_time"] / params["frame_interval"]) + 1
+    with (
+        gsd.hoomd.open(job.fn("trajectory.gsd")) as traj,
+        gsd.hoomd.open(source.fn("trajectory.gsd")) as ref,
+    ):
+        assert [int(f.configuration.step) for f in traj] == [
+            k * frame_steps for k in range(n_frames)
+        ]
+        # frames written before the kill are bitwise those of the uninterrupted run
+        for k in range(killed_at - 1):
+            np.testing.assert_array_equal(traj[k].particles.position, ref[k].particles.position)
+    assert not job.isfile("production.ckpt.npz")
+    assert job.doc["production"]["frames"] == n_frames
+
+
+def test_inherent_structures_resume_after_kill(smoke, tmp_path):
+    source, project, job = clone_job(
+        smoke,
+        tmp_path,
+        ("equilibration", "production"),
+        ("equilibrated.gsd", "trajectory.gsd"),
+    )
+    run_and_kill(project, job, "fire_minimize", "inherent.gsd", after_frames=3)
+    project_cmd("exec", "fire_minimize", job.id, cwd=Path(project.path))
+    with (
+        gsd.hoomd.open(job.fn("inherent.gsd")) as inh,
+        gsd.hoomd.open(source.fn("inherent.gsd")) as ref,
+    ):
+        assert len(inh) == len(ref)
+        assert [f.configuration.step for f in inh] == [f.configuration.step for f in ref]
+        for a, b in zip(inh, ref, strict=True):  # deterministic minimiser: same minima
+            np.testing.assert_allclose(a.particles.position, b.particles.position, atol=1e-5)
+            assert a.log["is/potential_energy"][0] == pytest.approx(
+                b.log["is/potential_energy"][0], abs=1e-9
+            )
+
+
+def test_walltime_stops_cleanly_and_resumes(smoke, tmp_path):
+    source, project, job = clone_job(smoke, tmp_path, ("equilibration",), ("equilibrated.gsd",))
+    env = dict(os.environ, SOFTNESS_ENTROPY_DEADLINE=str(time.time() + 120.5))
+    out = project_cmd("exec", "production", job.id, cwd=Path(project.path), env=env, check=False)
+    assert out.returncode != 0
+    assert "WalltimeReached" in out.stderr
+    assert job.isfile("production.ckpt.npz") and "production" not in job.doc
+    project_cmd("exec", "production", job.id, cwd=Path(project.path))
+    assert job.doc["production"]["frames"] == source.doc["production"]["frames"]
