@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PROFILE ?= demo
+# operations run side by side by `make demo` (one core each)
+JOBS ?= $(shell nproc)
 
 .PHONY: demo test venv lint format bench clean-workspace
 
@@ -19,7 +21,7 @@ venv: $(VENV)/.installed
 
 demo: venv
 	$(PY) init.py --profile $(PROFILE)
-	$(PY) project.py run
+	$(PY) project.py run --parallel $(JOBS)
 
 test: venv
 	$(PY) -m pytest

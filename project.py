@@ -11,7 +11,10 @@ its heavy dependencies (engines, freud, sklearn, matplotlib) inside the operatio
 
 import logging
 
-from softness_entropy.workflow import simulation  # noqa: F401 - registers operations
+from softness_entropy.workflow import (  # noqa: F401 - registering the operations
+    rearrangements,
+    simulation,
+)
 from softness_entropy.workflow.flowproject import Project
 
 if __name__ == "__main__":

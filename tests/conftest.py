@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import importlib.util
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import numpy as np
 import pytest
+import signac
 
 from softness_entropy.configuration import Configuration, cubic_lattice
 
+ROOT = Path(__file__).resolve().parents[1]
 HAVE_HOOMD = importlib.util.find_spec("hoomd") is not None
 HAVE_LAMMPS = importlib.util.find_spec("lammps") is not None
 
@@ -53,3 +59,38 @@ def liquid_configuration() -> Configuration:
         md.thermalize(2.0)
         md.run_nvt(1000, 2.0, 0.1)
         return md.configuration()
+
+
+# -- the smoke data space, run once per test session ----------------------------
+def project_cmd(*args: str, cwd: Path, env: dict | None = None, check: bool = True):
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "project.py"), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    if check and out.returncode != 0:
+        raise AssertionError(f"project.py {' '.join(args)} failed:\n{out.stdout}\n{out.stderr}")
+    return out
+
+
+def init_smoke(root: Path) -> signac.Project:
+    root.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [sys.executable, str(ROOT / "init.py"), "--profile", "smoke"], cwd=root, check=True
+    )
+    return signac.get_project(root)
+
+
+@pytest.fixture(scope="session")
+def smoke(tmp_path_factory) -> signac.Project:
+    """The smoke data space with every operation of the workflow run once."""
+    root = tmp_path_factory.mktemp("smoke")
+    init_smoke(root)
+    start = time.perf_counter()
+    out = project_cmd("run", cwd=root)
+    print(f"smoke workflow: {time.perf_counter() - start:.1f} s")
+    assert "Execute operation" in out.stderr + out.stdout
+    return signac.get_project(root)

@@ -16,48 +16,13 @@ from pathlib import Path
 import gsd.hoomd
 import numpy as np
 import pytest
-import signac
+from conftest import ROOT, init_smoke, project_cmd
 
 from softness_entropy.analysis.pair_energy import energy_and_virial_pressure
 from softness_entropy.gsd_io import from_frame, read_configuration
 from softness_entropy.workflow.md_runs import configuration_digest, gsd_frame_count
 
-ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
-
-
-def project_cmd(*args: str, cwd: Path, env: dict | None = None, check: bool = True):
-    out = subprocess.run(
-        [sys.executable, str(ROOT / "project.py"), *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-    if check and out.returncode != 0:
-        raise AssertionError(f"project.py {' '.join(args)} failed:\n{out.stdout}\n{out.stderr}")
-    return out
-
-
-def init_smoke(root: Path) -> signac.Project:
-    root.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [sys.executable, str(ROOT / "init.py"), "--profile", "smoke"], cwd=root, check=True
-    )
-    return signac.get_project(root)
-
-
-@pytest.fixture(scope="module")
-def smoke(tmp_path_factory) -> signac.Project:
-    """The smoke data space with equilibrate → quench → production → fire_minimize run."""
-    root = tmp_path_factory.mktemp("smoke")
-    init_smoke(root)
-    start = time.perf_counter()
-    out = project_cmd("run", cwd=root)
-    print(f"smoke simulation stages: {time.perf_counter() - start:.1f} s")
-    assert "Execute operation" in out.stderr + out.stdout
-    return signac.get_project(root)
 
 
 def params_of(project) -> dict:

@@ -78,3 +78,33 @@ def read_configuration(path: str | os.PathLike, index: int = -1) -> Configuratio
             return from_frame(f[index], source=f"{path}[{index}]")
     except (OSError, RuntimeError) as err:
         raise ValueError(f"{path}: not a readable GSD file ({err})") from err
+
+
+def read_trajectory(
+    path: str | os.PathLike, species: int | None = 0
+) -> tuple[np.ndarray, np.ndarray, Configuration]:
+    """Unwrapped positions of one species (default A) over a whole GSD trajectory.
+
+    Returns ``(steps, positions, first)``: (F,) int64 steps, (F, N_s, 3) float32
+    unwrapped positions (σ_AA), and the first frame as a configuration.  ``species``
+    None keeps every particle.
+    """
+    path = Path(path)
+    try:
+        with gsd.hoomd.open(path, mode="r") as traj:
+            n = len(traj)
+            if n == 0:
+                raise ValueError(f"{path}: the trajectory holds no frames")
+            first = from_frame(traj[0], f"{path}[0]")
+            keep = np.ones(first.n_particles, bool) if species is None else first.typeid == species
+            steps = np.empty(n, dtype=np.int64)
+            positions = np.empty((n, int(keep.sum()), 3), dtype=np.float32)
+            for i, frame in enumerate(traj):
+                conf = from_frame(frame, f"{path}[{i}]")
+                if conf.n_particles != first.n_particles:
+                    raise ValueError(f"{path}[{i}]: particle count changed")
+                steps[i] = conf.step
+                positions[i] = conf.unwrapped_positions()[keep]
+    except (OSError, RuntimeError) as err:
+        raise ValueError(f"{path}: not a readable GSD trajectory ({err})") from err
+    return steps, positions, first

@@ -63,3 +63,8 @@ def simulation_directives() -> dict:
         "walltime": walltime,
         "memory": memory_gb,
     }
+
+
+def analysis_directives() -> dict:
+    """Directives of the per-job analysis operations: one core, memory as for MD."""
+    return {"walltime": 2.0, "memory": memory_gb}

@@ -32,7 +32,14 @@ import numpy as np
 from ..analysis.relaxation import RelaxationTracker, fs_curve, tau_alpha
 from ..configuration import Configuration, cubic_lattice, make_seed
 from ..engines import Engine, FireParameters, create_engine
-from ..gsd_io import from_frame, read_configuration, to_frame, write_configuration
+from ..gsd_io import (
+    from_frame,
+    read_configuration,
+    read_trajectory,
+    to_frame,
+    write_configuration,
+)
+from .storage import atomic_savez
 
 log = logging.getLogger(__name__)
 
@@ -77,17 +84,6 @@ def deadline() -> float | None:
 
 def past_deadline(limit: float | None) -> bool:
     return limit is not None and time.time() > limit - DEADLINE_MARGIN
-
-
-def atomic_savez(path: str | os.PathLike, **arrays: Any) -> None:
-    """Write an ``.npz`` atomically: temporary file, fsync, rename."""
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp.npz")
-    with open(tmp, "wb") as f:
-        np.savez(f, **arrays)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 def save_checkpoint(path: str | os.PathLike, conf: Configuration, **extra: Any) -> None:
@@ -400,17 +396,13 @@ def run_production(
 
 def summarize_trajectory(path: Path, q: float, frame_interval: float) -> dict:
     """Frame count, thermodynamic averages and τα (F_s of A particles) of a trajectory."""
+    _, frames, _ = read_trajectory(path)
+    n = len(frames)
     with gsd.hoomd.open(path, mode="r") as traj:
-        n = len(traj)
-        first = from_frame(traj[0], str(path))
-        a = first.typeid == 0
-        frames = np.empty((n, int(a.sum()), 3))
-        thermo = {k: np.empty(n) for k in ("potential_energy", "pressure", "kinetic_temperature")}
-        for i, frame in enumerate(traj):
-            conf = from_frame(frame, f"{path}[{i}]")
-            frames[i] = conf.unwrapped_positions()[a]
-            for k in thermo:
-                thermo[k][i] = frame.log[f"thermo/{k}"][0]
+        thermo = {
+            k: np.array([f.log[f"thermo/{k}"][0] for f in traj])
+            for k in ("potential_energy", "pressure", "kinetic_temperature")
+        }
     fs = fs_curve(frames, q, max_lag=n // 2)
     times = np.arange(len(fs)) * frame_interval
     tau = tau_alpha(times, fs)

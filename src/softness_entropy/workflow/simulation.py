@@ -27,8 +27,17 @@ INHERENT = "inherent.gsd"
 
 
 def parameters(job) -> dict:
-    """The run parameters of the job's data space (project document)."""
-    return dict(job.project.doc["parameters"])
+    """The run parameters of the job's data space (project document), validated.
+
+    Parameters added to the code after the data space was initialised take their
+    documented defaults (DEFAULT_PARAMETERS in profiles.py).
+    """
+    from .profiles import DEFAULT_PARAMETERS, validate_parameters
+
+    stored = job.project.doc.get("parameters")
+    if stored is None:
+        raise RuntimeError(f"{job.project.path} has no run parameters: run init.py first")
+    return validate_parameters({**DEFAULT_PARAMETERS, **stored})
 
 
 def chain(job) -> list:
