@@ -98,7 +98,7 @@ def test_init_is_idempotent_and_refuses_mixing(tmp_path):
     with pytest.raises(ValueError, match="smoke"):
         init_data_space(tmp_path, "demo", CONFIG)
     with pytest.raises(ValueError, match="different parameters"):
-        init_data_space(tmp_path, "smoke", CONFIG, {"dt": 0.002})
+        init_data_space(tmp_path, "smoke", CONFIG, {"dt": 0.001})
 
 
 def test_init_validates_before_writing(tmp_path):
