@@ -14,6 +14,7 @@ import logging
 from softness_entropy.workflow import (  # noqa: F401 - registering the operations
     rearrangements,
     simulation,
+    softness,
 )
 from softness_entropy.workflow.flowproject import Project
 

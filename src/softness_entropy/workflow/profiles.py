@@ -95,6 +95,22 @@ DEFAULT_PARAMETERS: dict[str, Any] = {
     "p_hard": 0.05,
     "soft_separation": 10.0,
     "hard_separation": 80.0,
+    # structure functions (eq. 3): μ grid from mu_min to ≤ mu_max in steps of mu_step,
+    # Gaussian width mu_width (σ_AA); the paper states 0.14 for both (its authors' code
+    # used a 0.1 step)
+    "mu_min": 0.4,
+    "mu_max": 3.0,
+    "mu_step": 0.14,
+    "mu_width": 0.14,
+    # local s2 (eq. 6): inverse-logistic damping centre η and width (σ_AA)
+    "s2_eta": 2.0,
+    "s2_damping_width": 0.1,
+    # global s2 (eq. 4): g(r) to rdf_r_max in bins of rdf_bin_width (σ_AA)
+    "rdf_r_max": 3.0,
+    "rdf_bin_width": 0.02,
+    # SVM: held-out test fraction, seeds of the robustness check (hyperplane cosines)
+    "svm_test_fraction": 0.2,
+    "svm_seeds": 4,
     # checkpoint interval of long runs (wall-clock seconds)
     "checkpoint_seconds": 300.0,
 }
@@ -155,11 +171,11 @@ PROFILES: dict[str, Profile] = {
             description="tiny end-to-end run of the test suite (2 systems, minutes on 2 cores)",
             systems=((0.0, 1.20), (0.4, 1.12)),
             replicas=1,
-            n_particles=250,
+            n_particles=432,
             ladder_indices=(0, 3, 5),
             parameters={
                 "dt": 0.002,
-                "production_time": 40.0,
+                "production_time": 30.0,
                 "melt_time": 10.0,
                 "max_equilibration_time": 300.0,
                 "checkpoint_seconds": 30.0,
@@ -170,7 +186,7 @@ PROFILES: dict[str, Profile] = {
             description="the paper's five systems, scaled to finish in ~30 min on 2 cores",
             systems=model.PAPER_SYSTEMS,
             replicas=1,
-            n_particles=300,
+            n_particles=432,
             ladder_indices=(0, 4, 6, 7, 8),
             parameters={
                 "dt": 0.002,

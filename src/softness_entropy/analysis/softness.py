@@ -1,0 +1,182 @@
+"""Softness: a linear SVM on structure functions (paper §II.B).
+
+Features are the structure functions G_K(μ) (K = A, B; flattened to 2M numbers).  Each
+feature is standardised to zero mean and unit variance (the paper's per-(K, μ)
+scaling), a linear SVM (``LinearSVC``) separates soft (label 1, rearranging) from hard
+(label 0) examples, with balanced classes (the larger class is subsampled at random),
+C chosen by 5-fold cross-validation and a stratified held-out test split.
+
+Softness S is the SVM decision function w·x̂ + b of the standardised features x̂
+(positive: on the soft side).  Dividing by |w| would give the geometric distance to the
+hyperplane; we keep the decision function, as the paper and the softness literature
+do, and store |w| with the model.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .structure import StructureGrid
+
+#: C values tried by cross-validation
+C_GRID: tuple[float, ...] = (0.001, 0.01, 0.1, 1.0, 10.0)
+
+
+def balance_classes(labels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Indices of a class-balanced subset (the larger class subsampled at random)."""
+    labels = np.asarray(labels)
+    soft, hard = np.flatnonzero(labels == 1), np.flatnonzero(labels == 0)
+    n = min(len(soft), len(hard))
+    if n == 0:
+        raise ValueError(
+            f"cannot train softness: {len(soft)} soft and {len(hard)} hard examples "
+            "(need both; run longer or at more temperatures)"
+        )
+    pick = np.concatenate([rng.choice(soft, n, replace=False), rng.choice(hard, n, replace=False)])
+    return np.sort(pick)
+
+
+@dataclass
+class SoftnessModel:
+    """A trained softness hyperplane and everything needed to apply it again.
+
+    Attributes
+    ----------
+    mean, scale : (F,) standardisation of the features.
+    coef : (F,) hyperplane normal w in standardised features; intercept : b.
+    C : the regularisation chosen by cross-validation.
+    grid : the structure-function grid the features were computed on.
+    system : {"delta": Δ, "rho": ρ} the model was trained for.
+    metrics : accuracies and sizes (cross-validation, test, examples).
+    """
+
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    C: float
+    grid: StructureGrid
+    system: dict[str, float]
+    metrics: dict[str, Any] = field(default_factory=dict)
+
+    def softness(self, features: np.ndarray) -> np.ndarray:
+        """S = w·x̂ + b for (n, F) features (structure functions, flattened)."""
+        x = np.asarray(features, dtype=np.float64)
+        if x.ndim != 2 or x.shape[1] != len(self.coef):
+            raise ValueError(
+                f"features must have shape (n, {len(self.coef)}) for this model's grid; "
+                f"got {x.shape}"
+            )
+        return ((x - self.mean) / self.scale) @ self.coef + self.intercept
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the model atomically as ``.npz`` (arrays) with JSON metadata inside."""
+        path = Path(path)
+        meta = {
+            "intercept": self.intercept,
+            "C": self.C,
+            "grid": asdict(self.grid),
+            "system": self.system,
+            "metrics": self.metrics,
+            "format": "softness-entropy softness model v1",
+        }
+        tmp = path.with_name(path.name + ".tmp.npz")
+        with open(tmp, "wb") as f:
+            np.savez(f, mean=self.mean, scale=self.scale, coef=self.coef,
+                     meta=np.array(json.dumps(meta)))  # fmt: skip
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> SoftnessModel:
+        """Read a model written by :meth:`save`; ValueError naming the file otherwise."""
+        try:
+            with np.load(path) as data:
+                meta = json.loads(str(data["meta"]))
+                arrays = {k: data[k] for k in ("mean", "scale", "coef")}
+        except (OSError, KeyError, ValueError, json.JSONDecodeError) as err:
+            raise ValueError(
+                f"{path} is not a softness model ({err}); re-run train_svm to recreate it"
+            ) from err
+        return cls(
+            mean=arrays["mean"],
+            scale=arrays["scale"],
+            coef=arrays["coef"],
+            intercept=float(meta["intercept"]),
+            C=float(meta["C"]),
+            grid=StructureGrid(**meta["grid"]),
+            system=meta["system"],
+            metrics=meta.get("metrics", {}),
+        )
+
+
+def train_softness(
+    features: np.ndarray,
+    labels: np.ndarray,
+    *,
+    grid: StructureGrid,
+    system: dict[str, float],
+    seed: int = 0,
+    test_fraction: float = 0.2,
+    c_grid: tuple[float, ...] = C_GRID,
+) -> SoftnessModel:
+    """Train the softness SVM (module docstring) and report its accuracies."""
+    from sklearn.model_selection import GridSearchCV, train_test_split
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.svm import LinearSVC
+
+    rng = np.random.default_rng(seed)
+    x, y = np.asarray(features, dtype=np.float64), np.asarray(labels, dtype=np.int64)
+    pick = balance_classes(y, rng)
+    x, y = x[pick], y[pick]
+    x_train, x_test, y_train, y_test = train_test_split(
+        x, y, test_size=test_fraction, stratify=y, random_state=seed
+    )
+    pipe = make_pipeline(StandardScaler(), LinearSVC(random_state=seed, max_iter=20_000))
+    n_folds = int(min(5, np.bincount(y_train).min()))
+    if n_folds < 2:
+        raise ValueError("too few examples per class for cross-validation")
+    search = GridSearchCV(pipe, {"linearsvc__C": list(c_grid)}, cv=n_folds)
+    search.fit(x_train, y_train)
+    best = search.best_estimator_
+    scaler, svm = best.named_steps["standardscaler"], best.named_steps["linearsvc"]
+    scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
+    return SoftnessModel(
+        mean=scaler.mean_.copy(),
+        scale=scale,
+        coef=svm.coef_[0].copy(),
+        intercept=float(svm.intercept_[0]),
+        C=float(search.best_params_["linearsvc__C"]),
+        grid=grid,
+        system=dict(system),
+        metrics={
+            "cv_accuracy": float(search.best_score_),
+            "test_accuracy": float(best.score(x_test, y_test)),
+            "n_train": len(y_train),
+            "n_test": len(y_test),
+            "n_per_class": len(y) // 2,
+            "weight_norm": float(np.linalg.norm(svm.coef_[0])),
+        },
+    )
+
+
+def hyperplane_similarity(models: list[SoftnessModel]) -> np.ndarray:
+    """Pairwise cosine similarity of hyperplane normals (in standardised features)."""
+    w = np.stack([m.coef / np.linalg.norm(m.coef) for m in models])
+    return w @ w.T
+
+
+def accuracy_soft_given_positive(softness: np.ndarray, rearranging: np.ndarray) -> float:
+    """P(R | S > 0): the fraction of S > 0 particles that rearrange (paper §II.B)."""
+    positive = np.asarray(softness) > 0
+    if not positive.any():
+        return float("nan")
+    return float(np.asarray(rearranging, dtype=bool)[positive].mean())

@@ -1,0 +1,221 @@
+"""Softness and pair-excess-entropy operations (paper §II.B, §II.C).
+
+* ``build_structure_functions`` (per job): G_K(μ) (eq. 3) of every soft and hard
+  training event, from the inherent structures → ``training.h5`` (``features`` (n, 2M)
+  float32, ``labels`` 1 soft / 0 hard, ``frames``, ``particles``).
+* ``train_svm`` (per system (Δ, ρ), aggregating its jobs): one LinearSVC softness model
+  trained on the events of every replica at every temperature *below the top of the
+  ladder* — the hottest state is a simple liquid where nearly every particle exceeds
+  p_S, so its "hard" examples are rare accidents and its soft ones are not structural;
+  the colder states are where softness is meant to work (paper §III.A).  Saved to
+  ``models/softness_delta<Δ>_rho<ρ>.npz`` in the project directory, with its metrics
+  and the cosine similarity of hyperplanes trained with other seeds/subsets.
+* ``compute_softness_and_s2`` (per job): S and local s2 (eq. 6) of every A particle in
+  every inherent-structure frame → ``softness.h5`` (``softness``, ``s2_local``: frames ×
+  A particles, float32); global s2 (eq. 4) of the thermal frames, the accuracies and
+  the Pearson correlation of S and s2 in ``job.doc["softness"]``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flow import aggregator
+
+from .directives import analysis_directives
+from .flowproject import Project
+from .rearrangements import PHOP, has_phop
+from .simulation import INHERENT, TRAJECTORY, parameters
+
+TRAINING = "training.h5"
+SOFTNESS = "softness.h5"
+
+
+def system_key(sp) -> tuple[float, float]:
+    return (sp["delta"], sp["rho"])
+
+
+def model_path(job) -> Path:
+    """The softness model file of the job's system (project directory)."""
+    delta, rho = system_key(job.cached_statepoint)
+    return Path(job.project.path) / "models" / f"softness_delta{delta}_rho{rho}.npz"
+
+
+def grid_of(params: dict):
+    from ..analysis.structure import StructureGrid
+
+    return StructureGrid(params["mu_min"], params["mu_max"], params["mu_step"], params["mu_width"])
+
+
+def has_training_set(job) -> bool:
+    return "training_set" in job.doc and job.isfile(TRAINING)
+
+
+def has_model(*jobs) -> bool:
+    return all(model_path(job).exists() and "softness_model" in job.doc for job in jobs)
+
+
+def has_softness(job) -> bool:
+    return "softness" in job.doc and job.isfile(SOFTNESS)
+
+
+def training_jobs(jobs) -> list:
+    """The jobs whose events train the system's model (module docstring)."""
+    top = max(j.cached_statepoint["T"] for j in jobs)
+    chosen = [j for j in jobs if j.cached_statepoint["T"] < top]
+    return chosen or list(jobs)
+
+
+@Project.pre(has_phop)
+@Project.post(has_training_set)
+@Project.operation(directives=analysis_directives())
+def build_structure_functions(job):
+    """Structure functions (eq. 3) of the soft and hard training events."""
+    import gsd.hoomd
+    import numpy as np
+
+    from ..analysis.structure import structure_functions
+    from ..gsd_io import from_frame
+    from .storage import atomic_h5, read_h5
+
+    params = parameters(job)
+    grid = grid_of(params)
+    events = read_h5(job.fn(PHOP), "compute_phop")
+    frames = np.concatenate([events["soft/frames"], events["hard/frames"]])
+    particles = np.concatenate([events["soft/particles"], events["hard/particles"]])
+    labels = np.concatenate([np.ones(len(events["soft/frames"]), dtype=np.int8),
+                             np.zeros(len(events["hard/frames"]), dtype=np.int8)])  # fmt: skip
+    features = np.zeros((len(frames), 2 * len(grid.mu)), dtype=np.float32)
+    with gsd.hoomd.open(job.fn(INHERENT), mode="r") as inh:
+        for frame in np.unique(frames):
+            rows = np.flatnonzero(frames == frame)
+            conf = from_frame(inh[int(frame)], f"{job.fn(INHERENT)}[{frame}]")
+            G, _ = structure_functions(
+                conf.box_length, conf.positions, conf.typeid, particles[rows], grid
+            )
+            features[rows] = G.reshape(len(rows), -1)
+    atomic_h5(
+        job.fn(TRAINING),
+        {"features": features, "labels": labels, "frames": frames, "particles": particles},
+        attrs={"mu": grid.mu, "width": grid.width},
+    )
+    job.doc["training_set"] = {"n_soft": int(labels.sum()), "n_hard": int((labels == 0).sum())}
+
+
+@Project.pre(lambda *jobs: all(has_training_set(j) for j in jobs))
+@Project.post(has_model)
+@Project.operation(
+    aggregator=aggregator.groupby(["delta", "rho"], sort_by="T"),
+    directives=analysis_directives(),
+)
+def train_svm(*jobs):
+    """One LinearSVC softness model per system (Δ, ρ), trained on its colder states."""
+    import numpy as np
+
+    from ..analysis.softness import hyperplane_similarity, train_softness
+    from .storage import read_h5
+
+    params = parameters(jobs[0])
+    grid = grid_of(params)
+    sp = jobs[0].cached_statepoint
+    system = {"delta": sp["delta"], "rho": sp["rho"]}
+    chosen = training_jobs(jobs)
+    parts = [read_h5(j.fn(TRAINING), "build_structure_functions") for j in chosen]
+    x = np.concatenate([p["features"] for p in parts])
+    y = np.concatenate([p["labels"] for p in parts])
+    models = [
+        train_softness(x, y, grid=grid, system=system, seed=seed,
+                       test_fraction=params["svm_test_fraction"])
+        for seed in range(params["svm_seeds"])
+    ]  # fmt: skip
+    model = models[0]
+    cosines = hyperplane_similarity(models)
+    off_diagonal = cosines[~np.eye(len(models), dtype=bool)]
+    model.metrics.update(
+        {
+            "trained_on_T": sorted(j.cached_statepoint["T"] for j in chosen),
+            "trained_on_jobs": [j.id for j in chosen],
+            "hyperplane_cosine_min": float(off_diagonal.min()) if len(off_diagonal) else 1.0,
+            "hyperplane_cosine_mean": float(off_diagonal.mean()) if len(off_diagonal) else 1.0,
+            "test_accuracy_seeds": [m.metrics["test_accuracy"] for m in models],
+        }
+    )
+    path = model_path(jobs[0])
+    path.parent.mkdir(exist_ok=True)
+    model.save(path)
+    for job in jobs:
+        job.doc["softness_model"] = {"path": str(path.name), "C": model.C, **model.metrics}
+
+
+@Project.pre(has_phop)
+@Project.pre(has_model)
+@Project.post(has_softness)
+@Project.operation(directives=analysis_directives())
+def compute_softness_and_s2(job):
+    """S and local s2 of every A particle in every IS frame; global s2; accuracies."""
+    import gsd.hoomd
+    import numpy as np
+
+    from ..analysis.softness import SoftnessModel, accuracy_soft_given_positive
+    from ..analysis.structure import (
+        RDFGrid,
+        local_densities,
+        local_s2,
+        pair_excess_entropy,
+        species_rdfs,
+        structure_functions,
+    )
+    from ..gsd_io import from_frame
+    from .storage import atomic_h5, read_h5
+
+    params = parameters(job)
+    model = SoftnessModel.load(model_path(job))
+    grid = model.grid
+    with gsd.hoomd.open(job.fn(INHERENT), mode="r") as inh:
+        first = from_frame(inh[0])
+        a_index = np.flatnonzero(first.typeid == 0)
+        n_frames = len(inh)
+        softness = np.empty((n_frames, len(a_index)), dtype=np.float32)
+        s2 = np.empty_like(softness)
+        for k, frame in enumerate(inh):
+            conf = from_frame(frame, f"{job.fn(INHERENT)}[{k}]")
+            G, counts = structure_functions(
+                conf.box_length, conf.positions, conf.typeid, a_index, grid
+            )
+            softness[k] = model.softness(G.reshape(len(a_index), -1))
+            s2[k] = local_s2(
+                G, local_densities(counts), grid, params["s2_eta"], params["s2_damping_width"]
+            )
+    # global s2 (eq. 4) of the thermal configurations, up to 50 frames
+    with gsd.hoomd.open(job.fn(TRAJECTORY), mode="r") as traj:
+        picks = np.unique(np.linspace(0, len(traj) - 1, min(50, len(traj))).astype(int))
+        thermal = [from_frame(traj[int(i)]) for i in picks]
+    rdf_grid = RDFGrid(params["rdf_r_max"], params["rdf_bin_width"])
+    r, g, rho_k = species_rdfs(
+        [(c.box_length, c.positions, c.typeid) for c in thermal], grid=rdf_grid
+    )
+    phop = read_h5(job.fn(PHOP), "compute_phop")
+    rows = phop["frames"]
+    rearranging = phop["phop"] > params["p_soft"]
+    s_rows = softness[rows]
+    atomic_h5(
+        job.fn(SOFTNESS),
+        {"softness": softness, "s2_local": s2, "a_index": a_index,
+         "rdf/r": r, "rdf/g": g, "rdf/densities": rho_k},
+        attrs={"model": str(model_path(job).name)},
+    )  # fmt: skip
+    job.doc["softness"] = {
+        "mean_S": float(softness.mean()),
+        "std_S": float(softness.std()),
+        "fraction_S_positive": float((softness > 0).mean()),
+        "mean_s2_local": float(s2.mean()),
+        "s2_global": pair_excess_entropy(r, g, rho_k),
+        "pearson_S_s2": float(np.corrcoef(softness.ravel(), s2.ravel())[0, 1]),
+        # P(R | S > 0) as the paper writes it, and P(S > 0 | R), the fraction of
+        # rearranging particles classified soft (what its quoted 40–80 % behave like)
+        "P_R_given_S_positive": accuracy_soft_given_positive(s_rows, rearranging),
+        "P_S_positive_given_R": float((s_rows[rearranging] > 0).mean())
+        if rearranging.any()
+        else float("nan"),
+        "P_R": float(rearranging.mean()),
+    }
