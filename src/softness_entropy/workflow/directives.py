@@ -19,6 +19,10 @@ def _params(job) -> dict:
     return job.project.doc["parameters"]
 
 
+# Directive callables receive the operation's jobs (several for aggregate operations);
+# the run parameters are the data space's, the same for every job.
+
+
 def uses_hoomd(params: dict) -> bool:
     """Whether the parameters select HOOMD-blue ("auto": where it is importable)."""
     engine = params["engine"]
@@ -27,31 +31,32 @@ def uses_hoomd(params: dict) -> bool:
     return engine == "hoomd"
 
 
-def gpus(job) -> int:
-    params = _params(job)
+def gpus(*jobs) -> int:
+    params = _params(jobs[0])
     return 1 if uses_hoomd(params) and params["device"] == "gpu" else 0
 
 
-def ranks(job) -> int:
-    n = int(_params(job)["mpi_ranks"])
+def ranks(*jobs) -> int:
+    n = int(_params(jobs[0])["mpi_ranks"])
     return n if n > 1 else 0
 
 
-def threads(job) -> int:
-    n = int(_params(job)["threads"])
+def threads(*jobs) -> int:
+    n = int(_params(jobs[0])["threads"])
     return n if n > 1 else 0
 
 
-def walltime(job) -> float:
-    return float(_params(job)["walltime_hours"])
+def walltime(*jobs) -> float:
+    return float(_params(jobs[0])["walltime_hours"])
 
 
-def memory_gb(job) -> float:
-    """Trajectory analysis holds the A positions of every frame (float64)."""
-    params = _params(job)
+def memory_gb(*jobs) -> float:
+    """Trajectory analysis holds the A positions of every frame (float64), times the
+    number of jobs for aggregate operations."""
+    params = _params(jobs[0])
     frames = params["production_time"] / params["frame_interval"] + 1
-    n = job.cached_statepoint["N"]
-    return round(1.0 + 2.0 * frames * n * 24 / 1e9, 1)
+    n = max(job.cached_statepoint["N"] for job in jobs)
+    return round(1.0 + 2.0 * len(jobs) * frames * n * 24 / 1e9, 1)
 
 
 def simulation_directives() -> dict:
