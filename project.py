@@ -12,6 +12,7 @@ its heavy dependencies (engines, freud, sklearn, matplotlib) inside the operatio
 import logging
 
 from softness_entropy.workflow import (  # noqa: F401 - registering the operations
+    project_analysis,
     rearrangements,
     simulation,
     softness,

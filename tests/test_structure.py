@@ -148,3 +148,23 @@ def test_small_box_is_rejected_clearly():
     L, pos, typeid = ideal_gas(300, 1.2, 0)
     with pytest.raises(ValueError, match="too small"):
         structure_functions(L, pos, typeid, np.arange(5), GRID)
+
+
+def test_grouped_rdfs_of_random_groups_and_of_a_crystal():
+    from softness_entropy.analysis.structure import grouped_rdfs
+
+    L, pos, typeid = ideal_gas(20000, 1.2, seed=5)
+    labels = np.where(typeid == 0, np.random.default_rng(0).integers(0, 3, len(typeid)), -1)
+    r, g = grouped_rdfs([(L, pos, typeid)], [labels], 3)
+    assert g.shape == (3, 2, RDFGrid().bins)
+    far = r > 0.5
+    np.testing.assert_allclose(g[:, :, far].mean(axis=2), 1.0, atol=0.02)  # ideal gas: g = 1
+    assert np.all(g[:, :, r < 0.3] == 0)
+    rho = np.array([np.mean(typeid == k) for k in (0, 1)]) * 1.2
+    for b in range(3):
+        assert abs(pair_excess_entropy(r, g[b], rho)) < 0.1
+    # a crystal group is far more ordered than an ideal-gas group
+    Lc, pc, a = fcc(6, 1.2)
+    tc = np.zeros(len(pc), dtype=np.int32)
+    rc, gc = grouped_rdfs([(Lc, pc, tc)], [np.zeros(len(pc), dtype=int)], 1)
+    assert pair_excess_entropy(rc, gc[0], np.array([1.2, 0.0])) < -10

@@ -256,3 +256,46 @@ def pair_excess_entropy(r: np.ndarray, g: np.ndarray, densities: np.ndarray) -> 
     dr = float(r[1] - r[0])
     f = _g_ln_g(np.asarray(g)) - g + 1.0
     return float(-2.0 * np.pi * np.sum(np.asarray(densities)[:, None] * f * r**2) * dr)
+
+
+def grouped_rdfs(
+    frames: list[tuple[float, np.ndarray, np.ndarray]],
+    groups: list[np.ndarray],
+    n_groups: int,
+    grid: RDFGrid = RDFGrid(),
+    n_types: int = 2,
+    core: float = 0.3,
+) -> tuple[np.ndarray, np.ndarray]:
+    """g_AK(r) around groups of particles (e.g. softness strata; paper Fig. 5).
+
+    ``frames``: (box_length, positions, typeid); ``groups``: per frame, an (N,) array of
+    group labels (−1: in no group).  Returns (r, g) with g of shape (n_groups, n_types,
+    bins), frame-accumulated (weights = expected pair counts).  The centres are a
+    subset of the points, so each centre meets itself at r = 0: bins below ``core``
+    (where no physical pair of this model exists) are set to 0.
+    """
+    rdf = freud.density.RDF(bins=grid.bins, r_max=grid.r_max)
+    g_sum = np.zeros((n_groups, n_types, grid.bins))
+    weights = np.zeros((n_groups, n_types))
+    for (box_length, positions, typeid), labels in zip(frames, groups, strict=True):
+        box = freud.box.Box.cube(box_length)
+        pos = np.asarray(positions, dtype=np.float32)
+        typeid = np.asarray(typeid)
+        volume = box_length**3
+        for k in range(n_types):
+            points = pos[typeid == k]
+            if len(points) == 0:
+                continue
+            for group in range(n_groups):
+                centres = pos[np.asarray(labels) == group]
+                if len(centres) == 0:
+                    continue
+                rdf.compute((box, points), query_points=centres, reset=True)
+                w = len(centres) * len(points) / volume
+                g_sum[group, k] += w * np.asarray(rdf.rdf, dtype=np.float64)
+                weights[group, k] += w
+    r = np.asarray(rdf.bin_centers, dtype=np.float64)
+    g = np.divide(g_sum, weights[:, :, None], out=np.zeros_like(g_sum),
+                  where=weights[:, :, None] > 0)  # fmt: skip
+    g[:, :, r < core] = 0.0
+    return r, g

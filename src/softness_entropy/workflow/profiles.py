@@ -111,6 +111,9 @@ DEFAULT_PARAMETERS: dict[str, Any] = {
     # SVM: held-out test fraction, seeds of the robustness check (hyperplane cosines)
     "svm_test_fraction": 0.2,
     "svm_seeds": 4,
+    # Arrhenius fits use the temperatures where at most this fraction of particles
+    # rearranges (liquid states saturate near P_R = 1)
+    "arrhenius_max_pr": 0.5,
     # checkpoint interval of long runs (wall-clock seconds)
     "checkpoint_seconds": 300.0,
 }

@@ -64,3 +64,29 @@ def read_h5(path: str | os.PathLike, operation: str) -> dict[str, np.ndarray]:
             f"{path} is unreadable ({err}); delete it and re-run the {operation!r} operation"
         ) from err
     return out
+
+
+def atomic_json(path: str | os.PathLike, data: Any) -> None:
+    """Write JSON atomically (NaN written as null)."""
+    import json
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {str(k): clean(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [clean(v) for v in value]
+        if isinstance(value, np.ndarray):
+            return clean(value.tolist())
+        if isinstance(value, np.generic):
+            value = value.item()
+        if isinstance(value, float) and not np.isfinite(value):
+            return None
+        return value
+
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w") as f:
+        json.dump(clean(data), f, indent=1)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)

@@ -1,0 +1,1 @@
+"""Figures of the paper (matplotlib; imported only by the figures operation)."""

@@ -1,0 +1,286 @@
+"""The paper's Figures 1–6 and the results table, from the per-system analysis records.
+
+Every figure is written as PNG (dashboard) and PDF (papers); axes carry units in LJ
+units of the A species; one colour per Δ throughout.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .. import model
+
+COLORS = {0.0: "#1b9e77", 0.1: "#d95f02", 0.2: "#7570b3", 0.3: "#e7298a", 0.4: "#66a61e"}
+STRATA_CMAP = plt.get_cmap("coolwarm")
+
+
+def color(delta: float) -> str:
+    return COLORS.get(round(delta, 2), "k")
+
+
+def arr(values) -> np.ndarray:
+    return np.array([np.nan if v is None else v for v in values], dtype=float)
+
+
+def save(fig, directory: Path, name: str) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    fig.tight_layout()
+    for ext in ("png", "pdf"):
+        tmp = directory / f".{name}.tmp.{ext}"
+        fig.savefig(tmp, dpi=150)
+        tmp.replace(directory / f"{name}.{ext}")
+    plt.close(fig)
+
+
+def _coldest_job(project, system: dict):
+    jobs = project.find_jobs({"delta": system["delta"], "rho": system["rho"]})
+    return min(jobs, key=lambda j: (j.cached_statepoint["T"], j.cached_statepoint["replica"]))
+
+
+def figure1(project, systems: list[dict], out: Path) -> None:
+    from ..gsd_io import read_configuration
+    from ..workflow.storage import read_h5
+
+    fig, ax = plt.subplots(2, 2, figsize=(9, 7.5))
+    r = np.linspace(0.8, 2.6, 400)
+    for s in systems:
+        p = model.pair_parameters(s["delta"])["A", "A"]
+        ax[0, 0].plot(
+            r, model.pair_energy(r, p), color=color(s["delta"]), label=f"Δ = {s['delta']}"
+        )
+    ax[0, 0].set(
+        xlabel="r (σ_AA)",
+        ylabel="V_AA(r) (ε_AA)",
+        ylim=(-1.2, 1.5),
+        title="(a) pair potentials (eq. 1)",
+    )
+    ax[0, 0].legend(fontsize=8)
+    job = _coldest_job(project, systems[0])
+    conf = read_configuration(job.fn("equilibrated.gsd"))
+    slab = np.abs(conf.positions[:, 2]) < 1.0
+    for t, c, size in ((0, "#3b6fb6", 30), (1, "#f28e2b", 18)):
+        sel = slab & (conf.typeid == t)
+        ax[0, 1].scatter(
+            conf.positions[sel, 0],
+            conf.positions[sel, 1],
+            s=size,
+            c=c,
+            edgecolors="k",
+            linewidths=0.3,
+            label="AB"[t],
+        )
+    ax[0, 1].set(
+        aspect="equal",
+        xlabel="x (σ_AA)",
+        ylabel="y (σ_AA)",
+        title=f"(b) Δ = {systems[0]['delta']}, T = {job.cached_statepoint['T']}, |z| < 1",
+    )
+    ax[0, 1].legend(fontsize=8, loc="upper right")
+    for s in systems:
+        data = read_h5(_coldest_job(project, s).fn("softness.h5"), "compute_softness_and_s2")
+        t = _coldest_job(project, s).cached_statepoint["T"]
+        ax[1, 0].plot(
+            data["rdf/r"],
+            data["rdf/g"][0],
+            color=color(s["delta"]),
+            label=f"Δ = {s['delta']}, T = {t}",
+        )
+    ax[1, 0].set(xlabel="r (σ_AA)", ylabel="g_AA(r)", title="(c) A–A RDF, coldest states")
+    ax[1, 0].legend(fontsize=7)
+    for s in systems:
+        per = s["per_T"]
+        ax[1, 1].semilogy(
+            1 / arr(per["T"]),
+            arr(per["D_A"]),
+            "o-",
+            color=color(s["delta"]),
+            label=f"Δ = {s['delta']}",
+        )
+    ax[1, 1].set(xlabel="1/T (k_B / ε_AA)", ylabel="D_A (σ_AA² / τ)", title="(d) diffusion of A")
+    ax[1, 1].legend(fontsize=8)
+    save(fig, out, "figure1")
+
+
+def figure2(systems: list[dict], out: Path) -> None:
+    fig, ax = plt.subplots(1, 2, figsize=(9, 4))
+    for s in systems:
+        per = s["per_T"]
+        d = arr(per["D_A_reduced"])
+        kw = dict(color=color(s["delta"]), label=f"Δ = {s['delta']}")
+        ax[0].semilogy(arr(per["mean_S"]), d, "o-", **kw)
+        ax[1].semilogy(arr(per["s2_global"]), d, "o-", **kw)
+    ax[0].set(xlabel="⟨S⟩", ylabel="D*_A = ρ^{1/3} (m/kT)^{1/2} D_A", title="(a)")
+    ax[1].set(xlabel="s2 (k_B per particle)", ylabel="D*_A", title="(b)")
+    ax[0].legend(fontsize=8)
+    save(fig, out, "figure2")
+
+
+def _strata_panel(ax, system: dict, key: str, label: str) -> None:
+    temps = arr(system["temperatures"])
+    strata = system[key]
+    pr = np.array([arr(row) for row in strata["P_R"]])
+    n = pr.shape[1]
+    x = np.linspace(1 / temps.max(), 1 / temps.min(), 50)
+    for b in range(n):
+        c = STRATA_CMAP(b / max(n - 1, 1))
+        ax.semilogy(
+            1 / temps, pr[:, b], "o", color=c, label=f"{label} ≈ {strata['centres'][b]:.2f}"
+        )
+        sig, en = strata["sigma"][b], strata["energy"][b]
+        if sig is not None and en is not None:
+            ax.semilogy(x, np.exp(sig - en * x), "-", color=c, lw=1)
+    cooled = np.asarray(system["supercooled"], dtype=bool)
+    if cooled.any():
+        ax.axvspan(1 / temps[cooled].max(), 1 / temps.min(), color="0.9", zorder=-1)
+    flag = "" if system["supercooled_criterion_met"] else " (fit: 3 coldest T)"
+    ax.set(
+        xlabel="1/T (k_B / ε_AA)",
+        ylabel="P_R",
+        title=f"Δ = {system['delta']}, strata of {label}{flag}",
+    )
+    ax.legend(fontsize=6)
+
+
+def figure3(systems: list[dict], out: Path) -> None:
+    picks = [systems[0], systems[-1]] if len(systems) > 1 else [systems[0]]
+    fig, ax = plt.subplots(len(picks), 2, figsize=(9, 4 * len(picks)), squeeze=False)
+    for row, s in enumerate(picks):
+        _strata_panel(ax[row, 0], s, "S", "S")
+        _strata_panel(ax[row, 1], s, "s2", "s2")
+    save(fig, out, "figure3")
+
+
+def figure4(project, systems: list[dict], out: Path) -> None:
+    from ..workflow.storage import read_h5
+
+    fig, ax = plt.subplots(1, 2, figsize=(9, 4))
+    job = _coldest_job(project, systems[0])
+    data = read_h5(job.fn("softness.h5"), "compute_softness_and_s2")
+    ax[0].hist2d(data["softness"].ravel(), data["s2_local"].ravel(), bins=60, cmap="viridis")
+    ax[0].set(
+        xlabel="S",
+        ylabel="local s2 (k_B)",
+        title=f"(a) Δ = {systems[0]['delta']}, T = {job.cached_statepoint['T']}",
+    )
+    inset = ax[0].inset_axes([0.62, 0.1, 0.33, 0.3])
+    inset.plot([s["delta"] for s in systems], [s["pearson_S_s2"] for s in systems], "ko-")
+    inset.set_xlabel("Δ", fontsize=7)
+    inset.set_ylabel("ρ(S, s2)", fontsize=7)
+    inset.tick_params(labelsize=6)
+    deltas = np.array([s["delta"] for s in systems])
+    for key, marker, label in (("S", "o", "from S"), ("s2", "s", "from local s2")):
+        t_a = arr([s[key]["T_A"] for s in systems])
+        err = arr([s[key]["T_A_spread"] for s in systems])
+        ax[1].errorbar(deltas, t_a, yerr=err, fmt=marker, capsize=3, label=label)
+    ax[1].set(xlabel="Δ", ylabel="T_A (ε_AA / k_B)", title="(b) crossover temperature")
+    ax[1].legend(fontsize=8)
+    save(fig, out, "figure4")
+
+
+def figure5(systems: list[dict], out: Path) -> None:
+    fig, ax = plt.subplots(1, 2, figsize=(9, 4))
+    s0 = systems[0]
+    g = np.array(s0["grouped_rdf"]["g"], dtype=float)
+    r = arr(s0["grouped_rdf"]["r"])
+    n = g.shape[0]
+    for b in range(n):
+        c = STRATA_CMAP(b / max(n - 1, 1))
+        centre = s0["S"]["centres"][b]
+        ax[0].plot(r, g[b, 0], color=c, label=f"A–A, S ≈ {centre:.2f}")
+        ax[0].plot(r, g[b, 1], color=c, ls="--", lw=0.8)
+    ax[0].set(
+        xlabel="r (σ_AA)",
+        ylabel="g(r) of inherent structures",
+        title=f"(a) Δ = {s0['delta']}, T = {s0['grouped_rdf']['T']} (dashed: A–B)",
+    )
+    ax[0].legend(fontsize=6)
+    for s in systems:
+        ax[1].plot(
+            arr(s["S"]["centres"]),
+            arr(s["grouped_rdf"]["s2"]),
+            "o-",
+            color=color(s["delta"]),
+            label=f"Δ = {s['delta']}",
+        )
+    ax[1].set(xlabel="S (stratum centre)", ylabel="s2 of the stratum (k_B)", title="(b) s2(S)")
+    ax[1].legend(fontsize=8)
+    save(fig, out, "figure5")
+
+
+def figure6(systems: list[dict], out: Path) -> None:
+    fig, ax = plt.subplots(1, 2, figsize=(9, 4))
+    for s in systems:
+        kw = dict(color=color(s["delta"]), label=f"Δ = {s['delta']}")
+        x = arr(s["collapse"]["s2"])
+        ax[0].plot(x, arr(s["collapse"]["entropic"]), "o-", **kw)
+        ax[1].plot(x, arr(s["collapse"]["energetic"]), "o-", **kw)
+    ax[0].set(
+        xlabel="s2 of the softness stratum (k_B)",
+        ylabel="Σ / ln P_R(T_A)",
+        title="(a) entropic barriers (eq. 7)",
+    )
+    ax[1].set(
+        xlabel="s2 of the softness stratum (k_B)",
+        ylabel="ΔE / (ln P_R(T_A) T_A)",
+        title="(b) energetic barriers (eq. 8)",
+    )
+    ax[0].legend(fontsize=8)
+    save(fig, out, "figure6")
+
+
+def make_all_figures(project, systems: list[dict], out: Path) -> None:
+    """Write figure1 … figure6 (.png, .pdf) into ``out``."""
+    if not systems:
+        raise ValueError("no per-system analysis found: run fit_arrhenius_barriers first")
+    figure1(project, systems, out)
+    figure2(systems, out)
+    figure3(systems, out)
+    figure4(project, systems, out)
+    figure5(systems, out)
+    figure6(systems, out)
+
+
+def results_table(systems: list[dict], path: Path) -> list[dict]:
+    """The per-system results (CSV at ``path``); returns the rows."""
+    rows = []
+    for s in systems:
+        m = s.get("model", {})
+        rows.append(
+            {
+                "delta": s["delta"],
+                "rho": s["rho"],
+                "T_A_from_S": s["S"]["T_A"],
+                "T_A_from_S_spread": s["S"]["T_A_spread"],
+                "T_A_from_s2": s["s2"]["T_A"],
+                "T_A_from_s2_spread": s["s2"]["T_A_spread"],
+                "pearson_S_s2": s["pearson_S_s2"],
+                "svm_test_accuracy": m.get("test_accuracy"),
+                "svm_cv_accuracy": m.get("cv_accuracy"),
+                "hyperplane_cosine_min": m.get("hyperplane_cosine_min"),
+                "P_S_positive_given_R_coldest": s["per_T"]["P_S_positive_given_R"][0],
+                "P_R_given_S_positive_coldest": s["per_T"]["P_R_given_S_positive"][0],
+                "dE_S_strata": ";".join(
+                    f"{v:.4g}" if v is not None else "nan" for v in s["S"]["energy"]
+                ),
+                "Sigma_S_strata": ";".join(
+                    f"{v:.4g}" if v is not None else "nan" for v in s["S"]["sigma"]
+                ),
+                "s2_of_S_strata": ";".join(f"{v:.4g}" for v in s["grouped_rdf"]["s2"]),
+                "supercooled_criterion_met": s["supercooled_criterion_met"],
+            }
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    tmp.replace(path)
+    return rows

@@ -1,0 +1,222 @@
+"""Project-level analysis (paper §III): per-system barriers, T_A, s2(S); figures.
+
+* ``fit_arrhenius_barriers`` (per system (Δ, ρ)): strata of S and of local s2 (5 equal
+  bins between the system's 5th and 95th percentiles, pooled over its temperatures),
+  P_R per stratum and temperature (phop > p_S, A particles, every phop frame), Arrhenius
+  fits over the supercooled temperatures (overall P_R ≤ ``arrhenius_max_pr``; the three
+  coldest otherwise, flagged), T_A from the strata's crossings (IQR rejection), Pearson
+  ρ(S, s2), the softness-stratum RDFs of the coldest inherent structures → s2(S), and
+  the collapse variables of eqs. 7–8.  Written to ``analysis/system_delta<Δ>_rho<ρ>.json``.
+* ``make_figures`` (all jobs): Figures 1–6 (PNG and PDF) in ``figures/`` and the results
+  table ``results/results.csv`` (also ``project.doc["results"]``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from flow import aggregator
+
+from .directives import analysis_directives
+from .flowproject import Project
+from .simulation import parameters
+from .softness import has_softness
+
+ANALYSIS_DIR = "analysis"
+FIGURES_DIR = "figures"
+RESULTS_DIR = "results"
+FIGURES = ("figure1", "figure2", "figure3", "figure4", "figure5", "figure6")
+
+
+def system_file(job) -> Path:
+    sp = job.cached_statepoint
+    name = f"system_delta{sp['delta']}_rho{sp['rho']}.json"
+    return Path(job.project.path) / ANALYSIS_DIR / name
+
+
+def has_system_analysis(*jobs) -> bool:
+    return all(system_file(j).exists() for j in jobs)
+
+
+def has_figures(*jobs) -> bool:
+    root = Path(jobs[0].project.path)
+    return (root / RESULTS_DIR / "results.csv").exists() and all(
+        (root / FIGURES_DIR / f"{name}.png").exists() for name in FIGURES
+    )
+
+
+def _strata_fits(temps, replicas, values, rearranging, edges, mask):
+    """P_R[T, bin] per replica, fits per bin (replicas combined), T_A."""
+    import numpy as np
+
+    from ..analysis.arrhenius import (
+        combine_replicas,
+        crossover_temperature,
+        fit_arrhenius,
+        stratum_probabilities,
+    )
+
+    t_values = np.array(sorted(set(temps)))
+    rep_values = sorted(set(replicas))
+    n_bins = len(edges) - 1
+    pr = np.full((len(rep_values), len(t_values), n_bins), np.nan)
+    for t, r, v, rr in zip(temps, replicas, values, rearranging, strict=True):
+        pr[rep_values.index(r), list(t_values).index(t)] = stratum_probabilities(v, rr, edges)[0]
+    fits = [
+        combine_replicas(
+            [fit_arrhenius(t_values[mask], pr[i, mask, b]) for i in range(len(rep_values))]
+        )
+        for b in range(n_bins)
+    ]
+    sigmas = np.array([f.sigma for f in fits])
+    energies = np.array([f.energy for f in fits])
+    cross = crossover_temperature(sigmas, energies)
+    return t_values, np.nanmean(pr, axis=0), fits, cross
+
+
+@Project.pre(lambda *jobs: all(has_softness(j) for j in jobs))
+@Project.post(has_system_analysis)
+@Project.operation(
+    aggregator=aggregator.groupby(["delta", "rho"], sort_by="T"),
+    directives=analysis_directives(),
+)
+def fit_arrhenius_barriers(*jobs):
+    """Arrhenius barriers per softness and per local-s2 stratum, T_A, s2(S) (paper §III)."""
+    import gsd.hoomd
+    import numpy as np
+
+    from ..analysis.arrhenius import barrier_collapse, strata_edges, supercooled_mask
+    from ..analysis.structure import RDFGrid, grouped_rdfs, pair_excess_entropy
+    from ..gsd_io import from_frame
+    from .storage import atomic_json, read_h5
+
+    params = parameters(jobs[0])
+    sp0 = jobs[0].cached_statepoint
+    temps, replicas, soft, s2, rearranging = [], [], [], [], []
+    for job in jobs:
+        data = read_h5(job.fn("softness.h5"), "compute_softness_and_s2")
+        phop = read_h5(job.fn("phop.h5"), "compute_phop")
+        rows = phop["frames"]
+        temps.append(job.cached_statepoint["T"])
+        replicas.append(job.cached_statepoint["replica"])
+        soft.append(data["softness"][rows])
+        s2.append(data["s2_local"][rows])
+        rearranging.append(phop["phop"] > params["p_soft"])
+    t_values = np.array(sorted(set(temps)))
+    overall = np.array(
+        [
+            np.mean([rr.mean() for t, rr in zip(temps, rearranging, strict=True) if t == tv])
+            for tv in t_values
+        ]
+    )
+    mask, criterion_met = supercooled_mask(t_values, overall, params["arrhenius_max_pr"])
+    result: dict = {
+        "delta": sp0["delta"],
+        "rho": sp0["rho"],
+        "temperatures": t_values,
+        "P_R_overall": overall,
+        "supercooled": mask,
+        "supercooled_criterion_met": criterion_met,
+    }
+    for name, values in (("S", soft), ("s2", s2)):
+        edges = strata_edges(np.concatenate([v.ravel() for v in values]))
+        _, pr, fits, cross = _strata_fits(temps, replicas, values, rearranging, edges, mask)
+        result[name] = {
+            "edges": edges,
+            "centres": 0.5 * (edges[1:] + edges[:-1]),
+            "P_R": pr,
+            "sigma": [f.sigma for f in fits],
+            "energy": [f.energy for f in fits],
+            "sigma_error": [f.sigma_error for f in fits],
+            "energy_error": [f.energy_error for f in fits],
+            "T_A": cross.T_A,
+            "T_A_spread": cross.spread,
+            "T_A_crossings": cross.crossings,
+            "T_A_rejected": cross.n_rejected,
+        }
+    # softness-stratum RDFs of the coldest inherent structures → s2 per stratum (Fig. 5)
+    coldest = [j for j in jobs if j.cached_statepoint["T"] == t_values[0]]
+    edges = np.asarray(result["S"]["edges"])
+    frames, groups = [], []
+    for job in coldest:
+        data = read_h5(job.fn("softness.h5"), "compute_softness_and_s2")
+        with gsd.hoomd.open(job.fn("inherent.gsd"), mode="r") as inh:
+            picks = np.unique(np.linspace(0, len(inh) - 1, min(20, len(inh))).astype(int))
+            for k in picks:
+                conf = from_frame(inh[int(k)])
+                labels = np.full(conf.n_particles, -1)
+                s = data["softness"][k]
+                inside = (s >= edges[0]) & (s <= edges[-1])
+                bins = np.clip(np.searchsorted(edges, s, side="right") - 1, 0, len(edges) - 2)
+                labels[data["a_index"][inside]] = bins[inside]
+                frames.append((conf.box_length, conf.positions, conf.typeid))
+                groups.append(labels)
+    rdf_grid = RDFGrid(params["rdf_r_max"], params["rdf_bin_width"])
+    r, g = grouped_rdfs(frames, groups, len(edges) - 1, rdf_grid)
+    n = frames[0][2]
+    densities = np.array([np.sum(n == k) for k in (0, 1)]) / frames[0][0] ** 3
+    s2_of_s = [pair_excess_entropy(r, g[b], densities) for b in range(len(edges) - 1)]
+    t_a = result["S"]["T_A"]
+    from ..analysis.arrhenius import ArrheniusFit
+
+    collapse = [
+        barrier_collapse(ArrheniusFit(sg, en, 0, 0), t_a) if np.isfinite(t_a) else (np.nan,) * 2
+        for sg, en in zip(result["S"]["sigma"], result["S"]["energy"], strict=True)
+    ]
+    result["grouped_rdf"] = {"r": r, "g": g, "T": t_values[0], "s2": s2_of_s}
+    result["collapse"] = {
+        "entropic": [c[0] for c in collapse],
+        "energetic": [c[1] for c in collapse],
+        "s2": s2_of_s,
+    }
+    by_t = {}
+    for job in jobs:
+        t = job.cached_statepoint["T"]
+        by_t.setdefault(t, []).append(job)
+    result["per_T"] = {
+        "T": t_values,
+        "D_A": [np.nanmean([j.doc["dynamics"]["D_A"] for j in by_t[t]]) for t in t_values],
+        "D_A_reduced": [
+            np.nanmean([j.doc["dynamics"]["D_A_reduced"] for j in by_t[t]]) for t in t_values
+        ],
+        "mean_S": [np.mean([j.doc["softness"]["mean_S"] for j in by_t[t]]) for t in t_values],
+        "s2_global": [np.mean([j.doc["softness"]["s2_global"] for j in by_t[t]]) for t in t_values],
+        "pearson_S_s2": [
+            np.mean([j.doc["softness"]["pearson_S_s2"] for j in by_t[t]]) for t in t_values
+        ],
+        "P_S_positive_given_R": [
+            np.mean([j.doc["softness"]["P_S_positive_given_R"] for j in by_t[t]]) for t in t_values
+        ],
+        "P_R_given_S_positive": [
+            np.mean([j.doc["softness"]["P_R_given_S_positive"] for j in by_t[t]]) for t in t_values
+        ],
+    }
+    pooled_s = np.concatenate([v.ravel() for v in soft])
+    pooled_s2 = np.concatenate([v.ravel() for v in s2])
+    result["pearson_S_s2"] = float(np.corrcoef(pooled_s, pooled_s2)[0, 1])
+    result["model"] = jobs[0].doc["softness_model"]()
+    path = system_file(jobs[0])
+    path.parent.mkdir(exist_ok=True)
+    atomic_json(path, result)
+
+
+def load_systems(project) -> list[dict]:
+    """Every per-system analysis record, sorted by Δ."""
+    files = sorted((Path(project.path) / ANALYSIS_DIR).glob("system_*.json"))
+    return sorted((json.loads(f.read_text()) for f in files), key=lambda d: d["delta"])
+
+
+@Project.pre(lambda *jobs: has_system_analysis(*jobs))
+@Project.post(has_figures)
+@Project.operation(aggregator=aggregator(), directives=analysis_directives())
+def make_figures(*jobs):
+    """Figures 1–6 of the paper and the results table from the whole data space."""
+    from ..plotting.figures import make_all_figures, results_table
+
+    project = jobs[0].project
+    systems = load_systems(project)
+    root = Path(project.path)
+    make_all_figures(project, systems, root / FIGURES_DIR)
+    rows = results_table(systems, root / RESULTS_DIR / "results.csv")
+    project.doc["results"] = rows

@@ -1,0 +1,78 @@
+"""Arrhenius strata, fits and the crossover temperature against planted answers."""
+
+import numpy as np
+import pytest
+
+from softness_entropy.analysis.arrhenius import (
+    ArrheniusFit,
+    barrier_collapse,
+    combine_replicas,
+    crossover_temperature,
+    fit_arrhenius,
+    strata_edges,
+    stratum_probabilities,
+    supercooled_mask,
+)
+
+
+def test_fit_recovers_planted_barriers_with_noise():
+    rng = np.random.default_rng(0)
+    T = np.linspace(0.45, 0.8, 8)
+    sigma, energy = 2.0, 3.0
+    p = np.exp(sigma - energy / T) * np.exp(rng.normal(0, 0.03, size=T.size))
+    fit = fit_arrhenius(T, p)
+    assert fit.energy == pytest.approx(energy, abs=4 * fit.energy_error + 0.05)
+    assert fit.sigma == pytest.approx(sigma, abs=4 * fit.sigma_error + 0.05)
+    assert 0 < fit.energy_error < 0.3
+    assert fit.log_probability(0.5) == pytest.approx(fit.sigma - fit.energy / 0.5)
+    replicas = [fit_arrhenius(T, np.exp(sigma - energy / T) * np.exp(rng.normal(0, 0.03, T.size)))
+                for _ in range(3)]  # fmt: skip
+    combined = combine_replicas(replicas)
+    assert combined.energy == pytest.approx(energy, abs=0.2)
+    assert np.isnan(fit_arrhenius(T[:1], p[:1]).energy)
+
+
+def test_crossover_recovers_a_planted_intersection_despite_outliers():
+    t_a = 0.8
+    rng = np.random.default_rng(1)
+    energies = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
+    log_p_at_ta = -0.5
+    sigmas = log_p_at_ta + energies / t_a + rng.normal(0, 0.01, 5)
+    # an outlier line nearly parallel to another: its crossings are far away
+    sigmas = np.append(sigmas, sigmas[2] + 0.5)
+    energies = np.append(energies, energies[2] + 0.02)
+    result = crossover_temperature(sigmas, energies)
+    assert result.T_A == pytest.approx(t_a, rel=0.03)
+    assert result.n_rejected >= 1
+    assert result.spread < 0.1
+
+
+def test_strata_and_probabilities():
+    rng = np.random.default_rng(2)
+    s = rng.normal(size=100_000)
+    rearranging = rng.uniform(size=s.size) < 1 / (1 + np.exp(-2 * s))  # softer → more
+    edges = strata_edges(s)
+    assert edges[0] == pytest.approx(np.percentile(s, 5))
+    assert len(edges) == 6
+    p, counts = stratum_probabilities(s, rearranging, edges)
+    assert np.all(np.diff(p) > 0)
+    assert counts.sum() == pytest.approx(0.9 * s.size, rel=0.01)
+    with pytest.raises(ValueError):
+        strata_edges(np.ones(10))
+
+
+def test_supercooled_selection_and_collapse():
+    mask, ok = supercooled_mask(np.array([2.0, 1.0, 0.8, 0.7, 0.6]),
+                                np.array([0.99, 0.6, 0.3, 0.2, 0.1]))  # fmt: skip
+    assert ok and mask.tolist() == [False, False, True, True, True]
+    mask, ok = supercooled_mask(np.array([2.0, 1.0, 0.8]), np.array([0.99, 0.6, 0.3]))
+    assert not ok and mask.sum() == 3
+    fit = ArrheniusFit(sigma=4.0, energy=3.0, sigma_error=0, energy_error=0)
+    entropic, energetic = barrier_collapse(fit, 0.6)
+    log_p = 4.0 - 3.0 / 0.6
+    assert entropic == pytest.approx(4.0 / log_p)
+    assert energetic == pytest.approx(3.0 / (log_p * 0.6))
+    # eq. 8: ΔE/(ln P T_A) = Σ/ln P − 1
+    fit2 = ArrheniusFit(sigma=3.0, energy=2.0, sigma_error=0, energy_error=0)
+    e2, g2 = barrier_collapse(fit2, 0.9)
+    assert g2 == pytest.approx(e2 - 1.0)
