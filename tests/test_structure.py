@@ -164,7 +164,7 @@ def test_grouped_rdfs_of_random_groups_and_of_a_crystal():
     for b in range(3):
         assert abs(pair_excess_entropy(r, g[b], rho)) < 0.1
     # a crystal group is far more ordered than an ideal-gas group
-    Lc, pc, a = fcc(6, 1.2)
+    Lc, pc, _ = fcc(6, 1.2)
     tc = np.zeros(len(pc), dtype=np.int32)
     rc, gc = grouped_rdfs([(Lc, pc, tc)], [np.zeros(len(pc), dtype=int)], 1)
     assert pair_excess_entropy(rc, gc[0], np.array([1.2, 0.0])) < -10
