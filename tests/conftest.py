@@ -90,7 +90,7 @@ def smoke(tmp_path_factory) -> signac.Project:
     root = tmp_path_factory.mktemp("smoke")
     init_smoke(root)
     start = time.perf_counter()
-    out = project_cmd("run", cwd=root)
+    out = project_cmd("run", "--parallel", "2", cwd=root)
     print(f"smoke workflow: {time.perf_counter() - start:.1f} s")
     assert "Execute operation" in out.stderr + out.stdout
     return signac.get_project(root)
