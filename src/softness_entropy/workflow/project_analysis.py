@@ -7,8 +7,9 @@
   coldest otherwise, flagged), T_A from the strata's crossings (IQR rejection), Pearson
   ρ(S, s2), the softness-stratum RDFs of the coldest inherent structures → s2(S), and
   the collapse variables of eqs. 7–8.  Written to ``analysis/system_delta<Δ>_rho<ρ>.json``.
-* ``make_figures`` (all jobs): Figures 1–6 (PNG and PDF) in ``figures/`` and the results
-  table ``results/results.csv`` (also ``project.doc["results"]``).
+* ``make_figures`` (all jobs): Figures 1–6 (PNG and PDF) in ``figures/``, the results
+  table ``results/results.csv`` (also ``project.doc["results"]``) and, per job, the
+  dashboard's ``dynamics.png`` and ``rearrangements.png``.
 """
 
 from __future__ import annotations
@@ -41,8 +42,10 @@ def has_system_analysis(*jobs) -> bool:
 
 def has_figures(*jobs) -> bool:
     root = Path(jobs[0].project.path)
-    return (root / RESULTS_DIR / "results.csv").exists() and all(
-        (root / FIGURES_DIR / f"{name}.png").exists() for name in FIGURES
+    return (
+        (root / RESULTS_DIR / "results.csv").exists()
+        and all((root / FIGURES_DIR / f"{name}.png").exists() for name in FIGURES)
+        and all(job.isfile("rearrangements.png") for job in jobs)
     )
 
 
@@ -213,8 +216,11 @@ def load_systems(project) -> list[dict]:
 def make_figures(*jobs):
     """Figures 1–6 of the paper and the results table from the whole data space."""
     from ..plotting.figures import make_all_figures, results_table
+    from ..plotting.job_plots import job_plots
 
     project = jobs[0].project
+    for job in jobs:
+        job_plots(job)
     systems = load_systems(project)
     root = Path(project.path)
     make_all_figures(project, systems, root / FIGURES_DIR)
