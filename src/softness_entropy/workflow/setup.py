@@ -65,6 +65,11 @@ def init_data_space(
         tmp.replace(existing)
         project = signac.get_project(root)
 
+    templates = root / "templates"
+    shipped = config.parent / "templates"
+    if shipped.is_dir() and not templates.exists() and templates.resolve() != shipped.resolve():
+        # job-script templates for `project.py submit` (flow reads <root>/templates)
+        templates.symlink_to(shipped.resolve(), target_is_directory=True)
     project.doc["profile"] = profile.name
     project.doc["parameters"] = params
     created = 0

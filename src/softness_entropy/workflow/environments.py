@@ -1,0 +1,60 @@
+"""Cluster environment for ``python project.py submit``: SLURM with GPUs.
+
+signac-flow's generic SLURM environment refuses GPU requests (its partitions have no
+GPUs).  :class:`SlurmGpuEnvironment` lets operations ask for GPUs (HOOMD-blue jobs
+request one), adds ``--account``, launches MPI ranks with ``srun`` and is selected
+wherever ``sbatch`` is on the PATH (or ``SOFTNESS_ENTROPY_SCHEDULER=slurm`` is set, e.g.
+to render scripts with ``submit --pretend`` on a laptop).  The job script template is
+``templates/script.sh`` (it extends ``base_script``).
+
+Site settings (GPUs per node of a partition, modules to load) go in a site file: copy
+``templates/site_example.sh`` to ``templates/site_<name>.sh`` (ignored by git) and
+include it from ``templates/script.sh``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+from flow.environment import DefaultSlurmEnvironment
+from flow.util.template_filters import calc_tasks
+
+SCHEDULER_ENV = "SOFTNESS_ENTROPY_SCHEDULER"
+
+
+class SlurmGpuEnvironment(DefaultSlurmEnvironment):
+    """A SLURM cluster whose partitions may have GPUs (module docstring)."""
+
+    mpi_cmd = "srun"
+
+    @classmethod
+    def is_present(cls) -> bool:
+        forced = os.environ.get(SCHEDULER_ENV, "").lower()
+        if forced:
+            return forced == "slurm"
+        return shutil.which("sbatch") is not None
+
+    @classmethod
+    def add_args(cls, parser) -> None:
+        super().add_args(parser)
+        parser.add_argument("--partition", type=str, help="SLURM partition to submit to.")
+        parser.add_argument("--account", type=str, help="SLURM account to charge.")
+
+    @classmethod
+    def _get_scheduler_values(cls, context):
+        """CPU and GPU task counts; any partition may hold GPUs (SLURM itself rejects
+        requests a partition cannot meet), so no partition table is consulted."""
+        parallel, force = context.get("parallel", False), context.get("force", False)
+        return {
+            "ncpu_tasks": calc_tasks(context["operations"], "np", parallel, force),
+            "ngpu_tasks": calc_tasks(context["operations"], "ngpu", parallel, force),
+            "num_nodes": 1,
+        }
+
+    @classmethod
+    def _get_mpi_prefix(cls, operation, parallel):
+        nranks = operation.directives.get("nranks", 0)
+        if nranks and nranks > 1:
+            return f"{cls.mpi_cmd} --ntasks={nranks} "
+        return ""
