@@ -36,3 +36,5 @@ format: venv
 
 bench: venv
 	$(PY) benchmarks/bench_md.py
+	$(PY) benchmarks/bench_inherent.py
+	$(PY) benchmarks/bench_analysis.py

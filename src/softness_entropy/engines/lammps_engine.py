@@ -280,7 +280,7 @@ class LammpsEngine(Engine):
         self._cmd(
             f"timestep {params.dt!r}",
             "min_style fire",
-            "min_modify norm max",
+            f"min_modify norm max alpha0 {params.alpha_start!r}",
             f"minimize {params.energy_tolerance!r} {params.force_tolerance!r} "
             f"{params.max_steps} {10 * params.max_steps}",
             f"timestep {self.dt!r}",
