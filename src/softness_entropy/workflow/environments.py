@@ -8,7 +8,7 @@ to render scripts with ``submit --pretend`` on a laptop).  The job script templa
 ``templates/script.sh`` (it extends ``base_script``).
 
 Site settings (GPUs per node of a partition, modules to load) go in a site file: copy
-``templates/site_example.sh`` to ``templates/site_<name>.sh`` (ignored by git) and
+``templates/example_site.sh`` to ``templates/site_<name>.sh`` (ignored by git) and
 include it from ``templates/script.sh``.
 """
 
