@@ -16,6 +16,7 @@ from pathlib import Path
 import gsd.hoomd
 import numpy as np
 import pytest
+import signac
 from conftest import ROOT, init_smoke, project_cmd
 
 from softness_entropy.analysis.pair_energy import energy_and_virial_pressure
@@ -224,3 +225,20 @@ def test_walltime_stops_cleanly_and_resumes(smoke, tmp_path):
     assert job.isfile("production.ckpt.npz") and "production" not in job.doc
     project_cmd("exec", "production", job.id, cwd=Path(project.path))
     assert job.doc["production"]["frames"] == source.doc["production"]["frames"]
+
+
+def test_equilibration_guard_is_a_recorded_failure(tmp_path):
+    root = tmp_path / "guard"
+    root.mkdir()
+    subprocess.run(
+        [sys.executable, str(ROOT / "init.py"), "--profile", "smoke", "--set",
+         "max_equilibration_time=0.5", "--set", "min_equilibration_time=1.0"],
+        cwd=root, check=True, capture_output=True,
+    )  # fmt: skip
+    project = signac.get_project(root)
+    job = max(project.find_jobs({"delta": 0.0}), key=lambda j: j.cached_statepoint["T"])
+    out = project_cmd("exec", "equilibrate", job.id, cwd=root, check=False)
+    assert out.returncode != 0 and "EquilibrationFailed" in out.stderr
+    assert "max_equilibration_time" in job.doc["equilibration_failure"]
+    assert "equilibration" not in job.doc and not job.isfile("equilibrated.gsd")
+    assert job.isfile("equilibration.ckpt.npz")  # a longer limit can continue from here

@@ -90,16 +90,22 @@ def _equilibrate(job, start, melt: bool) -> None:
     params = parameters(job)
     jobs = chain(job)
     index = [j.id for j in jobs].index(job.id)
-    record = md_runs.equilibrate_state(
-        dict(job.cached_statepoint),
-        params,
-        start,
-        melt=melt,
-        wait_tau_alpha=md_runs.wait_for_index(index, len(jobs), params),
-        checkpoint=Path(job.fn("equilibration.ckpt.npz")),
-        output=Path(job.fn(EQUILIBRATED)),
-        label=label(job, "quench" if not melt else "equilibrate"),
-    )
+    try:
+        record = md_runs.equilibrate_state(
+            dict(job.cached_statepoint),
+            params,
+            start,
+            melt=melt,
+            wait_tau_alpha=md_runs.wait_for_index(index, len(jobs), params),
+            checkpoint=Path(job.fn("equilibration.ckpt.npz")),
+            output=Path(job.fn(EQUILIBRATED)),
+            label=label(job, "quench" if not melt else "equilibrate"),
+        )
+    except md_runs.EquilibrationFailed as err:
+        # recorded where users look; the checkpoint lets a longer limit continue the run
+        job.doc["equilibration_failure"] = str(err)
+        raise
+    job.doc.pop("equilibration_failure", None)
     up = hotter(job)
     record["started_from"] = up.id if up is not None else "lattice"
     job.doc["equilibration"] = record
