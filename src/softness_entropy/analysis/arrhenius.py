@@ -147,7 +147,13 @@ def crossover_temperature(sigmas: np.ndarray, energies: np.ndarray) -> Crossover
                      tuple(float(x) for x in t))  # fmt: skip
 
 
-def barrier_collapse(fit: ArrheniusFit, t_a: float) -> tuple[float, float]:
-    """(Σ / ln P_R(T_A), ΔE / (ln P_R(T_A) T_A)) of eqs. 7–8."""
-    log_p = float(fit.log_probability(t_a))
+def barrier_collapse(
+    fit: ArrheniusFit, t_a: float, log_p: float | None = None
+) -> tuple[float, float]:
+    """(Σ / ln P_R(T_A), ΔE / (ln P_R(T_A) T_A)) of eqs. 7–8.
+
+    ``log_p``: the system's ln P_R(T_A); default: this stratum's line at T_A.
+    """
+    if log_p is None:
+        log_p = float(fit.log_probability(t_a))
     return fit.sigma / log_p, fit.energy / (log_p * t_a)

@@ -139,6 +139,7 @@ def _strata_panel(ax, system: dict, key: str, label: str) -> None:
     cooled = np.asarray(system["supercooled"], dtype=bool)
     if cooled.any():
         ax.axvspan(1 / temps[cooled].max(), 1 / temps.min(), color="0.9", zorder=-1)
+    ax.set_ylim(top=1.5)
     flag = "" if system["supercooled_criterion_met"] else " (fit: 3 coldest T)"
     ax.set(
         xlabel="1/T (k_B / ε_AA)",

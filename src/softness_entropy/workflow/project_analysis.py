@@ -78,6 +78,42 @@ def _strata_fits(temps, replicas, values, rearranging, edges, mask):
     return t_values, np.nanmean(pr, axis=0), fits, cross
 
 
+def collapse_record(strata: dict, s2_of_s: list[float]) -> dict:
+    """Eqs. 7–8 per softness stratum, rescaled by the system's ln P_R(T_A).
+
+    ln P_R(T_A) is the median over the strata's Arrhenius lines at T_A (they nearly
+    cross there).  When it is above −0.05 (P_R(T_A) ≈ 1: T_A lies where rearrangement
+    saturates) the rescaling divides by ~0 and the values are left out (NaN) and flagged.
+    """
+    import numpy as np
+
+    from ..analysis.arrhenius import ArrheniusFit, barrier_collapse
+
+    t_a = strata["T_A"]
+    fits = [
+        ArrheniusFit(sg, en, 0.0, 0.0)
+        for sg, en in zip(strata["sigma"], strata["energy"], strict=True)
+    ]
+    log_p = float(np.median([f.log_probability(t_a) for f in fits])) if np.isfinite(t_a) else np.nan
+    ok = bool(np.isfinite(log_p) and log_p < -0.05)
+    entropic, energetic = [], []
+    for fit in fits:
+        if ok:
+            entropy_term, energy_term = barrier_collapse(fit, t_a, log_p)
+            entropic.append(entropy_term)
+            energetic.append(energy_term)
+        else:
+            entropic.append(np.nan)
+            energetic.append(np.nan)
+    return {
+        "log_P_R_at_T_A": log_p,
+        "well_conditioned": ok,
+        "entropic": entropic,
+        "energetic": energetic,
+        "s2": s2_of_s,
+    }
+
+
 @Project.pre(lambda *jobs: all(has_softness(j) for j in jobs))
 @Project.post(has_system_analysis)
 @Project.operation(
@@ -89,7 +125,7 @@ def fit_arrhenius_barriers(*jobs):
     import gsd.hoomd
     import numpy as np
 
-    from ..analysis.arrhenius import barrier_collapse, strata_edges, supercooled_mask
+    from ..analysis.arrhenius import strata_edges, supercooled_mask
     from ..analysis.structure import RDFGrid, grouped_rdfs, pair_excess_entropy
     from ..gsd_io import from_frame
     from .storage import atomic_json, read_h5
@@ -160,19 +196,8 @@ def fit_arrhenius_barriers(*jobs):
     n = frames[0][2]
     densities = np.array([np.sum(n == k) for k in (0, 1)]) / frames[0][0] ** 3
     s2_of_s = [pair_excess_entropy(r, g[b], densities) for b in range(len(edges) - 1)]
-    t_a = result["S"]["T_A"]
-    from ..analysis.arrhenius import ArrheniusFit
-
-    collapse = [
-        barrier_collapse(ArrheniusFit(sg, en, 0, 0), t_a) if np.isfinite(t_a) else (np.nan,) * 2
-        for sg, en in zip(result["S"]["sigma"], result["S"]["energy"], strict=True)
-    ]
     result["grouped_rdf"] = {"r": r, "g": g, "T": t_values[0], "s2": s2_of_s}
-    result["collapse"] = {
-        "entropic": [c[0] for c in collapse],
-        "energetic": [c[1] for c in collapse],
-        "s2": s2_of_s,
-    }
+    result["collapse"] = collapse_record(result["S"], s2_of_s)
     by_t = {}
     for job in jobs:
         t = job.cached_statepoint["T"]
