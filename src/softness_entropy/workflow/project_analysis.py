@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 from flow import aggregator
@@ -27,6 +28,8 @@ from .softness import has_softness
 ANALYSIS_DIR = "analysis"
 FIGURES_DIR = "figures"
 RESULTS_DIR = "results"
+#: eqs. 7–8 need ln P_R(T_A) clearly below 0; above this (P_R(T_A) > 0.9) they are skipped
+COLLAPSE_MAX_LOG_P = math.log(0.9)
 FIGURES = ("figure1", "figure2", "figure3", "figure4", "figure5", "figure6")
 
 
@@ -82,8 +85,9 @@ def collapse_record(strata: dict, s2_of_s: list[float]) -> dict:
     """Eqs. 7–8 per softness stratum, rescaled by the system's ln P_R(T_A).
 
     ln P_R(T_A) is the median over the strata's Arrhenius lines at T_A (they nearly
-    cross there).  When it is above −0.05 (P_R(T_A) ≈ 1: T_A lies where rearrangement
-    saturates) the rescaling divides by ~0 and the values are left out (NaN) and flagged.
+    cross there).  When it is above ``COLLAPSE_MAX_LOG_P`` (P_R(T_A) > 0.9: T_A lies where
+    rearrangement saturates) the rescaling divides by ~0: the values are left out (NaN)
+    and flagged.
     """
     import numpy as np
 
@@ -95,7 +99,7 @@ def collapse_record(strata: dict, s2_of_s: list[float]) -> dict:
         for sg, en in zip(strata["sigma"], strata["energy"], strict=True)
     ]
     log_p = float(np.median([f.log_probability(t_a) for f in fits])) if np.isfinite(t_a) else np.nan
-    ok = bool(np.isfinite(log_p) and log_p < -0.05)
+    ok = bool(np.isfinite(log_p) and log_p < COLLAPSE_MAX_LOG_P)
     entropic, energetic = [], []
     for fit in fits:
         if ok:
