@@ -242,3 +242,16 @@ def test_equilibration_guard_is_a_recorded_failure(tmp_path):
     assert "max_equilibration_time" in job.doc["equilibration_failure"]
     assert "equilibration" not in job.doc and not job.isfile("equilibrated.gsd")
     assert job.isfile("equilibration.ckpt.npz")  # a longer limit can continue from here
+
+
+def test_an_operation_cannot_run_twice_on_one_job(smoke, tmp_path):
+    """signac-flow does not lock: a second process finds the first's lock and stops."""
+    from softness_entropy.workflow.storage import operation_lock
+
+    _, project, job = clone_job(smoke, tmp_path, ("equilibration",), ("equilibrated.gsd",))
+    with operation_lock(job.path, "production"):
+        out = project_cmd("exec", "production", job.id, cwd=Path(project.path), check=False)
+    assert out.returncode != 0 and "already running" in out.stderr
+    assert gsd_frame_count(job.fn("trajectory.gsd")) == 0  # it wrote nothing
+    project_cmd("exec", "production", job.id, cwd=Path(project.path))  # lock released
+    assert "production" in job.doc

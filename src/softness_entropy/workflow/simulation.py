@@ -83,13 +83,20 @@ def has_inherent_structures(job) -> bool:
 
 # -- operations ---------------------------------------------------------------------
 def _equilibrate(job, start, melt: bool) -> None:
-    from pathlib import Path
-
-    from . import md_runs
+    from .storage import operation_lock
 
     params = parameters(job)
     jobs = chain(job)
     index = [j.id for j in jobs].index(job.id)
+    with operation_lock(job.path, "equilibrate"):
+        _run_equilibration(job, start, melt, params, index, jobs)
+
+
+def _run_equilibration(job, start, melt, params, index, jobs) -> None:
+    from pathlib import Path
+
+    from . import md_runs
+
     try:
         record = md_runs.equilibrate_state(
             dict(job.cached_statepoint),
@@ -140,15 +147,17 @@ def production(job):
     from pathlib import Path
 
     from . import md_runs
+    from .storage import operation_lock
 
-    job.doc["production"] = md_runs.run_production(
-        dict(job.cached_statepoint),
-        parameters(job),
-        start=Path(job.fn(EQUILIBRATED)),
-        trajectory=Path(job.fn(TRAJECTORY)),
-        checkpoint=Path(job.fn("production.ckpt.npz")),
-        label=label(job, "production"),
-    )
+    with operation_lock(job.path, "production"):
+        job.doc["production"] = md_runs.run_production(
+            dict(job.cached_statepoint),
+            parameters(job),
+            start=Path(job.fn(EQUILIBRATED)),
+            trajectory=Path(job.fn(TRAJECTORY)),
+            checkpoint=Path(job.fn("production.ckpt.npz")),
+            label=label(job, "production"),
+        )
 
 
 @Project.pre(has_production)
@@ -159,11 +168,13 @@ def fire_minimize(job):
     from pathlib import Path
 
     from . import md_runs
+    from .storage import operation_lock
 
-    job.doc["inherent_structures"] = md_runs.run_inherent_structures(
-        dict(job.cached_statepoint),
-        parameters(job),
-        trajectory=Path(job.fn(TRAJECTORY)),
-        output=Path(job.fn(INHERENT)),
-        label=label(job, "fire_minimize"),
-    )
+    with operation_lock(job.path, "fire_minimize"):
+        job.doc["inherent_structures"] = md_runs.run_inherent_structures(
+            dict(job.cached_statepoint),
+            parameters(job),
+            trajectory=Path(job.fn(TRAJECTORY)),
+            output=Path(job.fn(INHERENT)),
+            label=label(job, "fire_minimize"),
+        )

@@ -90,3 +90,38 @@ def atomic_json(path: str | os.PathLike, data: Any) -> None:
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
+
+
+class OperationLocked(RuntimeError):
+    """Another process is running this operation on this job."""
+
+
+class operation_lock:
+    """Exclusive, non-blocking lock of one operation on one job (``fcntl.flock``).
+
+    signac-flow does not lock: two ``project.py run`` processes on one data space would
+    run the same operation on the same job twice.  The lock file lives in the job
+    directory; the kernel releases the lock when its holder dies (kill -9 included).
+    """
+
+    def __init__(self, directory: str | os.PathLike, operation: str) -> None:
+        self.path = Path(directory) / f".lock-{operation}"
+        self.operation = operation
+        self._file = None
+
+    def __enter__(self) -> operation_lock:
+        import fcntl
+
+        self._file = open(self.path, "a")
+        try:
+            fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._file.close()
+            raise OperationLocked(
+                f"{self.operation} is already running on {self.path.parent} in another "
+                "process; wait for it (or let it finish) instead of running it twice"
+            ) from None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._file.close()
