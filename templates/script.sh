@@ -2,14 +2,17 @@
     GPUs, account, the project's Python environment and a walltime deadline. -#}
 {% extends base_script %}
 {% block tasks %}
-{{ super() -}}
+{#- flow counts np = ranks × threads cores: as tasks × cpus-per-task for SLURM -#}
+{% set threads = operations|map(attribute='directives.omp_num_threads')|max %}
+{% if threads %}
+#SBATCH --ntasks={{ (resources.ncpu_tasks / threads)|round(0, 'ceil')|int }}
+#SBATCH --cpus-per-task={{ threads }}
+{% else %}
+#SBATCH --ntasks={{ resources.ncpu_tasks }}
+{% endif %}
 {% set gpus = resources.ngpu_tasks if resources is defined else 0 %}
 {% if gpus %}
 #SBATCH --gpus={{ gpus }}
-{% endif %}
-{% set threads = operations|map(attribute='directives.omp_num_threads')|max %}
-{% if threads %}
-#SBATCH --cpus-per-task={{ threads }}
 {% endif %}
 {% if account %}
 #SBATCH --account={{ account }}

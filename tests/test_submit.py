@@ -59,10 +59,18 @@ def test_lammps_mpi_and_threads_script(tmp_path, fake_slurm):
                     args=("-n", "1"))  # fmt: skip
     lines = script.splitlines()
     assert not any("--gpus" in line for line in lines)
-    assert "#SBATCH --ntasks=8" in lines or "#SBATCH --ntasks=4" in lines
+    # 4 ranks × 2 threads = 8 cores, as 4 tasks of 2 CPUs (not 8 tasks of 2)
+    assert "#SBATCH --ntasks=4" in lines
     assert "#SBATCH --cpus-per-task=2" in lines
-    assert any("srun --ntasks=4" in line and "export OMP_NUM_THREADS=2" in line
-               for line in lines)  # fmt: skip
+    # the job runs `project.py run`, which forks the operation's command: the srun
+    # prefix and the thread count (a fork directive makes flow launch, not call, it)
+    assert any("export OMP_NUM_THREADS=2; srun --ntasks=4" in line for line in lines), script
+    import signac
+
+    from softness_entropy.workflow.directives import fork
+
+    project = signac.get_project(tmp_path / "p")
+    assert all(fork(job) for job in project)
 
 
 def test_bundled_parallel_script(tmp_path, fake_slurm):

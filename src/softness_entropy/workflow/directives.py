@@ -46,6 +46,13 @@ def threads(*jobs) -> int:
     return n if n > 1 else 0
 
 
+def fork(*jobs) -> bool:
+    """MPI ranks or OpenMP threads need a new process, launched with the environment's
+    prefix (``srun``/``mpiexec``, ``OMP_NUM_THREADS``): flow runs operations in-process
+    otherwise, and the prefix would be ignored."""
+    return ranks(*jobs) > 1 or threads(*jobs) > 1
+
+
 def walltime(*jobs) -> float:
     return float(_params(jobs[0])["walltime_hours"])
 
@@ -65,6 +72,7 @@ def simulation_directives() -> dict:
         "ngpu": gpus,
         "nranks": ranks,
         "omp_num_threads": threads,
+        "fork": fork,
         "walltime": walltime,
         "memory": memory_gb,
     }
