@@ -17,7 +17,10 @@ from softness_entropy.workflow import (  # noqa: F401 - registering the operatio
     simulation,
     softness,
 )
-from softness_entropy.workflow.environments import SlurmGpuEnvironment  # noqa: F401
+from softness_entropy.workflow.environments import (  # noqa: F401 - registering them
+    LocalEnvironment,
+    SlurmGpuEnvironment,
+)
 from softness_entropy.workflow.flowproject import Project
 
 if __name__ == "__main__":

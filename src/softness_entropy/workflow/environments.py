@@ -16,17 +16,41 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 
-from flow.environment import DefaultSlurmEnvironment
+from flow.environment import DefaultSlurmEnvironment, StandardEnvironment
+from flow.scheduling.slurm import SlurmScheduler
 from flow.util.template_filters import calc_tasks
 
 SCHEDULER_ENV = "SOFTNESS_ENTROPY_SCHEDULER"
+
+
+class ClearSlurmScheduler(SlurmScheduler):
+    """SLURM scheduler whose failed queries say what failed.
+
+    signac-flow lets ``squeue``'s CalledProcessError escape as a traceback when the
+    controller is down; here it becomes the RuntimeError flow reports as a warning
+    (``status --ignore-errors`` then shows the status without the queue).
+    Nothing is assumed about the queue when it cannot be read, so ``submit`` still
+    refuses rather than risk submitting an operation twice.
+    """
+
+    def jobs(self):
+        try:
+            yield from super().jobs()
+        except subprocess.CalledProcessError as err:
+            raise RuntimeError(
+                f"the SLURM queue could not be read ({' '.join(err.cmd)} exited with "
+                f"{err.returncode}): is slurmctld running? `project.py status --ignore-errors` "
+                f"shows the status without the queue; set {SCHEDULER_ENV}=none to ignore SLURM here"
+            ) from None
 
 
 class SlurmGpuEnvironment(DefaultSlurmEnvironment):
     """A SLURM cluster whose partitions may have GPUs (module docstring)."""
 
     mpi_cmd = "srun"
+    scheduler_type = ClearSlurmScheduler
 
     @classmethod
     def is_present(cls) -> bool:
@@ -58,3 +82,13 @@ class SlurmGpuEnvironment(DefaultSlurmEnvironment):
         if nranks and nranks > 1:
             return f"{cls.mpi_cmd} --ntasks={nranks} "
         return ""
+
+
+class LocalEnvironment(StandardEnvironment):
+    """This machine without any scheduler, chosen when ``SOFTNESS_ENTROPY_SCHEDULER=none``
+    (e.g. a workstation that has SLURM's client tools but no controller).  Defined last,
+    so signac-flow checks it first."""
+
+    @classmethod
+    def is_present(cls) -> bool:
+        return os.environ.get(SCHEDULER_ENV, "").lower() == "none"
