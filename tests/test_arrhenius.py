@@ -76,3 +76,31 @@ def test_supercooled_selection_and_collapse():
     fit2 = ArrheniusFit(sigma=3.0, energy=2.0, sigma_error=0, energy_error=0)
     e2, g2 = barrier_collapse(fit2, 0.9)
     assert g2 == pytest.approx(e2 - 1.0)
+
+
+def test_running_correlation_equals_the_pooled_pearson():
+    from softness_entropy.analysis.streaming import RunningCorrelation
+
+    rng = np.random.default_rng(4)
+    x = rng.normal(3.0, 2.0, 10_000)
+    y = 0.6 * x + rng.normal(-5.0, 1.0, 10_000) + 1e6  # large offset: no cancellation
+    acc = RunningCorrelation()
+    for lo, hi in ((0, 1), (1, 1000), (1000, 1000), (1000, 7321), (7321, 10_000)):
+        acc.add(x[lo:hi], y[lo:hi])
+    assert acc.n == 10_000
+    assert acc.pearson == pytest.approx(np.corrcoef(x, y)[0, 1], abs=1e-12)
+    assert np.isnan(RunningCorrelation().pearson)
+
+
+def test_stride_sample_keeps_small_arrays_and_percentiles_of_large_ones():
+    from softness_entropy.analysis.streaming import stride_sample
+
+    small = np.arange(12.0).reshape(3, 4)
+    np.testing.assert_array_equal(stride_sample(small, 100), small.ravel())
+    big = np.random.default_rng(5).normal(size=2_000_000)
+    sample = stride_sample(big, 100_000)
+    assert sample.size <= 100_000
+    # the 5th/95th percentiles of a 1e5 sample of a normal: error ~ 0.007
+    np.testing.assert_allclose(
+        np.percentile(sample, [5, 95]), np.percentile(big, [5, 95]), atol=0.03
+    )

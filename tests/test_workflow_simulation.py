@@ -17,7 +17,7 @@ import gsd.hoomd
 import numpy as np
 import pytest
 import signac
-from conftest import ROOT, init_smoke, project_cmd
+from conftest import ROOT, init_smoke, project_cmd, requires_hoomd
 
 from softness_entropy.analysis.pair_energy import energy_and_virial_pressure
 from softness_entropy.gsd_io import from_frame, read_configuration
@@ -171,9 +171,11 @@ def run_and_kill(project, job, operation: str, output: str, after_frames: int) -
     return frames
 
 
-def test_production_resumes_after_kill_without_lost_or_duplicate_frames(smoke, tmp_path):
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_production_resumes_after_kill_without_lost_or_duplicate_frames(smoke, tmp_path, seed):
     source, project, job = clone_job(smoke, tmp_path, ("equilibration",), ("equilibrated.gsd",))
-    killed_at = run_and_kill(project, job, "production", "trajectory.gsd", after_frames=6)
+    after = int(np.random.default_rng(seed).integers(2, 26))  # a random moment of the run
+    killed_at = run_and_kill(project, job, "production", "trajectory.gsd", after_frames=after)
     assert job.isfile("production.ckpt.npz")
     assert "production" not in job.doc
     project_cmd("exec", "production", job.id, cwd=Path(project.path))
@@ -194,14 +196,16 @@ def test_production_resumes_after_kill_without_lost_or_duplicate_frames(smoke, t
     assert job.doc["production"]["frames"] == n_frames
 
 
-def test_inherent_structures_resume_after_kill(smoke, tmp_path):
+@pytest.mark.parametrize("seed", [1, 2])
+def test_inherent_structures_resume_after_kill(smoke, tmp_path, seed):
     source, project, job = clone_job(
         smoke,
         tmp_path,
         ("equilibration", "production"),
         ("equilibrated.gsd", "trajectory.gsd"),
     )
-    run_and_kill(project, job, "fire_minimize", "inherent.gsd", after_frames=3)
+    after = int(np.random.default_rng(seed).integers(1, 25))
+    run_and_kill(project, job, "fire_minimize", "inherent.gsd", after_frames=after)
     project_cmd("exec", "fire_minimize", job.id, cwd=Path(project.path))
     with (
         gsd.hoomd.open(job.fn("inherent.gsd")) as inh,
@@ -245,13 +249,38 @@ def test_equilibration_guard_is_a_recorded_failure(tmp_path):
 
 
 def test_an_operation_cannot_run_twice_on_one_job(smoke, tmp_path):
-    """signac-flow does not lock: a second process finds the first's lock and stops."""
+    """signac-flow does not lock: a second process finds the first's lock and skips."""
     from softness_entropy.workflow.storage import operation_lock
 
     _, project, job = clone_job(smoke, tmp_path, ("equilibration",), ("equilibrated.gsd",))
     with operation_lock(job.path, "production"):
-        out = project_cmd("exec", "production", job.id, cwd=Path(project.path), check=False)
-    assert out.returncode != 0 and "already running" in out.stderr
+        out = project_cmd("exec", "production", job.id, cwd=Path(project.path))
+    assert "skipped" in out.stderr and "already running" in out.stderr
+    assert "production" not in job.doc
     assert gsd_frame_count(job.fn("trajectory.gsd")) == 0  # it wrote nothing
     project_cmd("exec", "production", job.id, cwd=Path(project.path))  # lock released
     assert "production" in job.doc
+
+
+@requires_hoomd
+@pytest.mark.hoomd
+def test_hoomd_runs_the_simulation_stages(smoke, tmp_path):
+    """The paper profile's engine through the workflow (``auto`` picks LAMMPS on CPUs)."""
+    _, project, job = clone_job(smoke, tmp_path, ("equilibration",), ("equilibrated.gsd",))
+    project.doc["parameters"] = {**project.doc["parameters"], "engine": "hoomd",
+                                 "production_time": 4.0}  # fmt: skip
+    for operation in ("production", "fire_minimize"):
+        project_cmd("exec", operation, job.id, cwd=Path(project.path))
+    params = params_of(project)
+    assert job.doc["production"]["engine"] == "hoomd"
+    assert job.doc["inherent_structures"]["engine"] == "hoomd"
+    with (
+        gsd.hoomd.open(job.fn("trajectory.gsd")) as traj,
+        gsd.hoomd.open(job.fn("inherent.gsd")) as inh,
+    ):
+        assert len(traj) == len(inh) == 5
+        for thermal, quenched in zip(traj, inh, strict=True):
+            assert (
+                quenched.log["is/potential_energy"][0] < thermal.log["thermo/potential_energy"][0]
+            )
+            assert quenched.log["is/max_force"][0] < params["fire_force_tolerance"]

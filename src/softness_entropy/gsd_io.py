@@ -77,7 +77,7 @@ def read_configuration(path: str | os.PathLike, index: int = -1) -> Configuratio
                 raise ValueError(f"{path}: the GSD file holds no frames")
             return from_frame(f[index], source=f"{path}[{index}]")
     except (OSError, RuntimeError) as err:
-        raise ValueError(f"{path}: not a readable GSD file ({err})") from err
+        raise ValueError(f"{path}: not a readable GSD file ({err})") from None
 
 
 def read_trajectory(
@@ -106,5 +106,5 @@ def read_trajectory(
                 steps[i] = conf.step
                 positions[i] = conf.unwrapped_positions()[keep]
     except (OSError, RuntimeError) as err:
-        raise ValueError(f"{path}: not a readable GSD trajectory ({err})") from err
+        raise ValueError(f"{path}: not a readable GSD trajectory ({err})") from None
     return steps, positions, first

@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
                 picks = range(len(f))[slice(*parts)]
                 confs = [from_frame(f[i], f"{args.gsd}[{i}]") for i in picks]
         except (OSError, RuntimeError) as err:
-            raise ValueError(f"{args.gsd}: not a readable GSD file ({err})") from err
+            raise ValueError(f"{args.gsd}: not a readable GSD file ({err})") from None
         if not confs:
             raise ValueError(f"{args.gsd}: no frames selected")
         for i, conf in zip(picks, confs, strict=True):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -101,10 +102,10 @@ class SoftnessModel:
             with np.load(path) as data:
                 meta = json.loads(str(data["meta"]))
                 arrays = {k: data[k] for k in ("mean", "scale", "coef")}
-        except (OSError, KeyError, ValueError, json.JSONDecodeError) as err:
+        except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile) as err:
             raise ValueError(
                 f"{path} is not a softness model ({err}); re-run train_svm to recreate it"
-            ) from err
+            ) from None
         return cls(
             mean=arrays["mean"],
             scale=arrays["scale"],

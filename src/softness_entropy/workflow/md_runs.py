@@ -22,6 +22,7 @@ import hashlib
 import logging
 import os
 import time
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,7 @@ from ..gsd_io import (
     to_frame,
     write_configuration,
 )
-from .storage import atomic_savez
+from .storage import atomic_savez, explained_write_errors
 
 log = logging.getLogger(__name__)
 
@@ -114,11 +115,11 @@ def load_checkpoint(path: str | os.PathLike, operation: str) -> tuple[Configurat
             velocities=velocities if velocities.size else None,
             step=int(arrays.pop("step")),
         )
-    except (OSError, ValueError, KeyError, EOFError) as err:
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as err:
         raise RuntimeError(
             f"checkpoint {path} is unreadable ({err}); delete it to restart "
             f"the {operation!r} operation of this job from its beginning"
-        ) from err
+        ) from None
     return conf, arrays
 
 
@@ -137,7 +138,7 @@ def gsd_frame_count(path: str | os.PathLike) -> int:
         with gsd.hoomd.open(path, mode="r") as f:
             return len(f)
     except (OSError, RuntimeError) as err:
-        raise RuntimeError(f"{path} is not a readable GSD file ({err})") from err
+        raise RuntimeError(f"{path} is not a readable GSD file ({err})") from None
 
 
 def truncate_gsd(path: str | os.PathLike, n_frames: int) -> None:
@@ -251,11 +252,16 @@ def equilibrate_state(
         tracker = RelaxationTracker.from_state(extra)
         wall_before = float(extra["wall_seconds"])
         tau_est = float(extra["tau_alpha"])
+        resumes = int(extra.get("resumes", 0)) + 1
     else:
         conf = relax_lattice(sp, params, start) if melt else replace(start, step=0)
         tracker = RelaxationTracker(params["q_vector"], TRACKER_SPACING, TRACKER_FRAMES)
-        wall_before, tau_est = 0.0, float("nan")
-    with make_engine(sp, conf, params, "md") as md:
+        wall_before, tau_est, resumes = 0.0, float("nan"), 0
+    operation = "equilibrate" if melt else "quench"
+    with (
+        make_engine(sp, conf, params, "md") as md,
+        explained_write_errors(checkpoint.parent, operation),
+    ):
         if not resumed:
             md.thermalize(T)
             if melt:
@@ -269,7 +275,7 @@ def equilibrate_state(
             wall = wall_before + time.monotonic() - t_wall
             save_checkpoint(
                 checkpoint, md.configuration(), wall_seconds=wall, tau_alpha=tau_est,
-                **tracker.state(),
+                resumes=resumes, **tracker.state(),
             )  # fmt: skip
 
         added = 0
@@ -308,6 +314,8 @@ def equilibrate_state(
             "time": final.step * dt,
             "steps": final.step,
             "melted": melt,
+            # times this run was resumed from its checkpoint (after a kill or walltime)
+            "resumes": resumes,
             "start_digest": configuration_digest(start),
             "final_digest": configuration_digest(read_configuration(output)),
             "potential_energy": thermo.potential_energy,
@@ -366,7 +374,10 @@ def run_production(
         conf = replace(read_configuration(start), step=0)
         wall_before = 0.0
         trajectory.unlink(missing_ok=True)
-    with make_engine(sp, conf, params, "production") as md:
+    with (
+        make_engine(sp, conf, params, "production") as md,
+        explained_write_errors(trajectory, "production"),
+    ):
         progress = Progress(label, (n_frames - 1) * params["frame_interval"])
         with gsd.hoomd.open(trajectory, mode="a") as traj:
             if len(traj) == 0:
@@ -440,6 +451,7 @@ def run_inherent_structures(
         first = from_frame(traj[0], f"{trajectory}[0]")
         with (
             make_engine(sp, first, params, "fire") as md,
+            explained_write_errors(output, "fire_minimize"),
             gsd.hoomd.open(output, mode="a") as out,
         ):
             progress = Progress(label, n_frames, unit="frames")

@@ -22,8 +22,10 @@ from flow import aggregator
 
 from .directives import analysis_directives
 from .flowproject import Project
+from .guard import exclusive
 from .simulation import parameters
 from .softness import has_softness
+from .storage import checked_input, has_record, read_record, set_record
 
 ANALYSIS_DIR = "analysis"
 FIGURES_DIR = "figures"
@@ -31,6 +33,25 @@ RESULTS_DIR = "results"
 #: eqs. 7–8 need ln P_R(T_A) clearly below 0; above this (P_R(T_A) > 0.9) they are skipped
 COLLAPSE_MAX_LOG_P = math.log(0.9)
 FIGURES = ("figure1", "figure2", "figure3", "figure4", "figure5", "figure6")
+#: the strata edges (5th/95th percentiles of S and s2 over a system) come from at most
+#: this many values per job, at a regular stride: exact below (the smoke and demo
+#: profiles), far below the bin width at the paper scale (2.6e7 values per job)
+EDGE_SAMPLE_PER_JOB = 1_000_000
+
+
+#: per-job records averaged per temperature in the system analysis (``per_T``)
+DYNAMICS_FIELDS = ("D_A", "D_A_reduced")
+SOFTNESS_FIELDS = (
+    "mean_S",
+    "s2_global",
+    "pearson_S_s2",
+    "P_S_positive_given_R",
+    "P_R_given_S_positive",
+)
+
+
+def softness_file(job) -> str:
+    return checked_input(job, "softness.h5", "softness", "compute_softness_and_s2")
 
 
 def system_file(job) -> Path:
@@ -44,31 +65,29 @@ def has_system_analysis(*jobs) -> bool:
 
 
 def has_figures(*jobs) -> bool:
-    root = Path(jobs[0].project.path)
+    project = jobs[0].project
+    root = Path(project.path)
     return (
-        (root / RESULTS_DIR / "results.csv").exists()
+        has_record(project, "results")
+        and (root / RESULTS_DIR / "results.csv").exists()
         and all((root / FIGURES_DIR / f"{name}.png").exists() for name in FIGURES)
         and all(job.isfile("rearrangements.png") for job in jobs)
     )
 
 
-def _strata_fits(temps, replicas, values, rearranging, edges, mask):
-    """P_R[T, bin] per replica, fits per bin (replicas combined), T_A."""
+def _strata_fits(temps, replicas, probabilities, mask):
+    """P_R[T, bin] per replica (from each job's per-bin P_R), fits per bin (replicas
+    combined), T_A."""
     import numpy as np
 
-    from ..analysis.arrhenius import (
-        combine_replicas,
-        crossover_temperature,
-        fit_arrhenius,
-        stratum_probabilities,
-    )
+    from ..analysis.arrhenius import combine_replicas, crossover_temperature, fit_arrhenius
 
     t_values = np.array(sorted(set(temps)))
     rep_values = sorted(set(replicas))
-    n_bins = len(edges) - 1
+    n_bins = len(probabilities[0])
     pr = np.full((len(rep_values), len(t_values), n_bins), np.nan)
-    for t, r, v, rr in zip(temps, replicas, values, rearranging, strict=True):
-        pr[rep_values.index(r), list(t_values).index(t)] = stratum_probabilities(v, rr, edges)[0]
+    for t, r, p in zip(temps, replicas, probabilities, strict=True):
+        pr[rep_values.index(r), list(t_values).index(t)] = p
     fits = [
         combine_replicas(
             [fit_arrhenius(t_values[mask], pr[i, mask, b]) for i in range(len(rep_values))]
@@ -79,6 +98,17 @@ def _strata_fits(temps, replicas, values, rearranging, edges, mask):
     energies = np.array([f.energy for f in fits])
     cross = crossover_temperature(sigmas, energies)
     return t_values, np.nanmean(pr, axis=0), fits, cross
+
+
+def _rearrangement_arrays(job, p_soft: float):
+    """S and local s2 of the A particles at the phop frames, and whether each is
+    rearranging (phop > p_S): (frames × A) arrays of one job."""
+    from .storage import read_h5
+
+    data = read_h5(softness_file(job), "compute_softness_and_s2")
+    phop = read_h5(checked_input(job, "phop.h5", "phop", "compute_phop"), "compute_phop")
+    rows = phop["frames"]
+    return data["softness"][rows], data["s2_local"][rows], phop["phop"] > p_soft
 
 
 def collapse_record(strata: dict, s2_of_s: list[float]) -> dict:
@@ -124,34 +154,42 @@ def collapse_record(strata: dict, s2_of_s: list[float]) -> dict:
     aggregator=aggregator.groupby(["delta", "rho"], sort_by="T"),
     directives=analysis_directives(),
 )
+@exclusive(has_system_analysis)
 def fit_arrhenius_barriers(*jobs):
     """Arrhenius barriers per softness and per local-s2 stratum, T_A, s2(S) (paper §III)."""
     import gsd.hoomd
     import numpy as np
 
-    from ..analysis.arrhenius import strata_edges, supercooled_mask
+    from ..analysis.arrhenius import strata_edges, stratum_probabilities, supercooled_mask
+    from ..analysis.streaming import RunningCorrelation, stride_sample
     from ..analysis.structure import RDFGrid, grouped_rdfs, pair_excess_entropy
     from ..gsd_io import from_frame
     from .storage import atomic_json, read_h5
 
     params = parameters(jobs[0])
     sp0 = jobs[0].cached_statepoint
-    temps, replicas, soft, s2, rearranging = [], [], [], [], []
+    temps = [j.cached_statepoint["T"] for j in jobs]
+    replicas = [j.cached_statepoint["replica"] for j in jobs]
+    # two passes, one job in memory at a time (module docstring of analysis.streaming):
+    # 1. samples for the strata edges, P_R per job, the pooled correlation of S and s2
+    samples: dict[str, list] = {"S": [], "s2": []}
+    pr_job, pooled = [], RunningCorrelation()
     for job in jobs:
-        data = read_h5(job.fn("softness.h5"), "compute_softness_and_s2")
-        phop = read_h5(job.fn("phop.h5"), "compute_phop")
-        rows = phop["frames"]
-        temps.append(job.cached_statepoint["T"])
-        replicas.append(job.cached_statepoint["replica"])
-        soft.append(data["softness"][rows])
-        s2.append(data["s2_local"][rows])
-        rearranging.append(phop["phop"] > params["p_soft"])
+        s_rows, s2_rows, rearranging = _rearrangement_arrays(job, params["p_soft"])
+        samples["S"].append(stride_sample(s_rows, EDGE_SAMPLE_PER_JOB))
+        samples["s2"].append(stride_sample(s2_rows, EDGE_SAMPLE_PER_JOB))
+        pr_job.append(float(rearranging.mean()))
+        pooled.add(s_rows, s2_rows)
+    edges = {name: strata_edges(np.concatenate(v)) for name, v in samples.items()}
+    # 2. P_R per stratum of S and of s2, per job
+    per_bin: dict[str, list] = {"S": [], "s2": []}
+    for job in jobs:
+        s_rows, s2_rows, rearranging = _rearrangement_arrays(job, params["p_soft"])
+        for name, values in (("S", s_rows), ("s2", s2_rows)):
+            per_bin[name].append(stratum_probabilities(values, rearranging, edges[name])[0])
     t_values = np.array(sorted(set(temps)))
     overall = np.array(
-        [
-            np.mean([rr.mean() for t, rr in zip(temps, rearranging, strict=True) if t == tv])
-            for tv in t_values
-        ]
+        [np.mean([p for t, p in zip(temps, pr_job, strict=True) if t == tv]) for tv in t_values]
     )
     mask, criterion_met = supercooled_mask(t_values, overall, params["arrhenius_max_pr"])
     result: dict = {
@@ -162,12 +200,11 @@ def fit_arrhenius_barriers(*jobs):
         "supercooled": mask,
         "supercooled_criterion_met": criterion_met,
     }
-    for name, values in (("S", soft), ("s2", s2)):
-        edges = strata_edges(np.concatenate([v.ravel() for v in values]))
-        _, pr, fits, cross = _strata_fits(temps, replicas, values, rearranging, edges, mask)
+    for name in ("S", "s2"):
+        _, pr, fits, cross = _strata_fits(temps, replicas, per_bin[name], mask)
         result[name] = {
-            "edges": edges,
-            "centres": 0.5 * (edges[1:] + edges[:-1]),
+            "edges": edges[name],
+            "centres": 0.5 * (edges[name][1:] + edges[name][:-1]),
             "P_R": pr,
             "sigma": [f.sigma for f in fits],
             "energy": [f.energy for f in fits],
@@ -183,8 +220,9 @@ def fit_arrhenius_barriers(*jobs):
     edges = np.asarray(result["S"]["edges"])
     frames, groups = [], []
     for job in coldest:
-        data = read_h5(job.fn("softness.h5"), "compute_softness_and_s2")
-        with gsd.hoomd.open(job.fn("inherent.gsd"), mode="r") as inh:
+        data = read_h5(softness_file(job), "compute_softness_and_s2")
+        inherent = checked_input(job, "inherent.gsd", "inherent_structures", "fire_minimize")
+        with gsd.hoomd.open(inherent, mode="r") as inh:
             picks = np.unique(np.linspace(0, len(inh) - 1, min(20, len(inh))).astype(int))
             for k in picks:
                 conf = from_frame(inh[int(k)])
@@ -202,32 +240,25 @@ def fit_arrhenius_barriers(*jobs):
     s2_of_s = [pair_excess_entropy(r, g[b], densities) for b in range(len(edges) - 1)]
     result["grouped_rdf"] = {"r": r, "g": g, "T": t_values[0], "s2": s2_of_s}
     result["collapse"] = collapse_record(result["S"], s2_of_s)
-    by_t = {}
-    for job in jobs:
-        t = job.cached_statepoint["T"]
-        by_t.setdefault(t, []).append(job)
-    result["per_T"] = {
-        "T": t_values,
-        "D_A": [np.nanmean([j.doc["dynamics"]["D_A"] for j in by_t[t]]) for t in t_values],
-        "D_A_reduced": [
-            np.nanmean([j.doc["dynamics"]["D_A_reduced"] for j in by_t[t]]) for t in t_values
-        ],
-        "mean_S": [np.mean([j.doc["softness"]["mean_S"] for j in by_t[t]]) for t in t_values],
-        "s2_global": [np.mean([j.doc["softness"]["s2_global"] for j in by_t[t]]) for t in t_values],
-        "pearson_S_s2": [
-            np.mean([j.doc["softness"]["pearson_S_s2"] for j in by_t[t]]) for t in t_values
-        ],
-        "P_S_positive_given_R": [
-            np.mean([j.doc["softness"]["P_S_positive_given_R"] for j in by_t[t]]) for t in t_values
-        ],
-        "P_R_given_S_positive": [
-            np.mean([j.doc["softness"]["P_R_given_S_positive"] for j in by_t[t]]) for t in t_values
-        ],
+    dyn = {j.id: read_record(j, "dynamics", "dynamics", DYNAMICS_FIELDS) for j in jobs}
+    sft = {
+        j.id: read_record(j, "softness", "compute_softness_and_s2", SOFTNESS_FIELDS) for j in jobs
     }
-    pooled_s = np.concatenate([v.ravel() for v in soft])
-    pooled_s2 = np.concatenate([v.ravel() for v in s2])
-    result["pearson_S_s2"] = float(np.corrcoef(pooled_s, pooled_s2)[0, 1])
-    result["model"] = jobs[0].doc["softness_model"]()
+
+    by_t = {t: [j for j in jobs if j.cached_statepoint["T"] == t] for t in t_values}
+
+    def per_t(records: dict, key: str, mean) -> list:
+        return [
+            mean(np.array([records[j.id][key] for j in by_t[t]], dtype=float)) for t in t_values
+        ]
+
+    result["per_T"] = {"T": t_values}
+    for key in DYNAMICS_FIELDS:
+        result["per_T"][key] = per_t(dyn, key, np.nanmean)
+    for key in SOFTNESS_FIELDS:
+        result["per_T"][key] = per_t(sft, key, np.mean)
+    result["pearson_S_s2"] = pooled.pearson
+    result["model"] = read_record(jobs[0], "softness_model", "train_svm")
     path = system_file(jobs[0])
     path.parent.mkdir(exist_ok=True)
     atomic_json(path, result)
@@ -242,6 +273,7 @@ def load_systems(project) -> list[dict]:
 @Project.pre(lambda *jobs: has_system_analysis(*jobs))
 @Project.post(has_figures)
 @Project.operation(aggregator=aggregator(), directives=analysis_directives())
+@exclusive(has_figures)
 def make_figures(*jobs):
     """Figures 1–6 of the paper and the results table from the whole data space."""
     from ..plotting.figures import make_all_figures, results_table
@@ -254,4 +286,4 @@ def make_figures(*jobs):
     root = Path(project.path)
     make_all_figures(project, systems, root / FIGURES_DIR)
     rows = results_table(systems, root / RESULTS_DIR / "results.csv")
-    project.doc["results"] = rows
+    set_record(project, "results", rows)

@@ -15,23 +15,26 @@ from __future__ import annotations
 
 from .directives import analysis_directives
 from .flowproject import Project
+from .guard import exclusive
 from .simulation import INHERENT, TRAJECTORY, has_inherent_structures, has_production, parameters
+from .storage import checked_input, digests, has_record, set_record
 
 DYNAMICS = "dynamics.npz"
 PHOP = "phop.h5"
 
 
 def has_dynamics(job) -> bool:
-    return "dynamics" in job.doc and job.isfile(DYNAMICS)
+    return has_record(job, "dynamics") and job.isfile(DYNAMICS)
 
 
 def has_phop(job) -> bool:
-    return "phop" in job.doc and job.isfile(PHOP)
+    return has_record(job, "phop") and job.isfile(PHOP)
 
 
 @Project.pre(has_production)
 @Project.post(has_dynamics)
 @Project.operation(directives=analysis_directives())
+@exclusive(has_dynamics)
 def dynamics(job):
     """MSD → D_A (and D*_A), F_s(Q = 7.14, t) → τα of the A particles (paper §II.A)."""
     import numpy as np
@@ -43,29 +46,36 @@ def dynamics(job):
 
     params = parameters(job)
     sp = job.cached_statepoint
-    steps, positions, _ = read_trajectory(job.fn(TRAJECTORY))
+    path = checked_input(job, TRAJECTORY, "production", "production")
+    steps, positions, _ = read_trajectory(path)
     times = (steps - steps[0]) * params["dt"]
     msd = mean_squared_displacement(positions)
     fit = fit_diffusion(times, msd, msd_min=params["msd_min"])
     fs = fs_curve(positions, params["q_vector"])
     tau = tau_alpha(times[: len(fs)], fs)
     atomic_savez(job.fn(DYNAMICS), times=times, msd=msd, fs=fs)
-    job.doc["dynamics"] = {
-        "D_A": fit.D,
-        "D_A_reduced": reduced_diffusion(fit.D, sp["rho"], sp["T"]),
-        "diffusive": fit.diffusive,
-        "fit_t_start": fit.t_start,
-        "fit_t_end": fit.t_end,
-        "msd_loglog_slope": fit.loglog_slope,
-        "tau_alpha": tau,
-        # False: F_s never dropped below 1/e within the trajectory (too short)
-        "tau_alpha_reached": bool(np.isfinite(tau)),
-    }
+    set_record(
+        job,
+        "dynamics",
+        {
+            "D_A": fit.D,
+            "D_A_reduced": reduced_diffusion(fit.D, sp["rho"], sp["T"]),
+            "diffusive": fit.diffusive,
+            "fit_t_start": fit.t_start,
+            "fit_t_end": fit.t_end,
+            "msd_loglog_slope": fit.loglog_slope,
+            "tau_alpha": tau,
+            # False: F_s never dropped below 1/e within the trajectory (too short)
+            "tau_alpha_reached": bool(np.isfinite(tau)),
+            "sha256": digests(job, DYNAMICS),
+        },
+    )
 
 
 @Project.pre(has_inherent_structures)
 @Project.post(has_phop)
 @Project.operation(directives=analysis_directives())
+@exclusive(has_phop)
 def compute_phop(job):
     """phop (eq. 2, t_R = 10 τ) on the inherent structures and the soft/hard events."""
     import numpy as np
@@ -77,7 +87,8 @@ def compute_phop(job):
 
     params = parameters(job)
     interval = params["frame_interval"]
-    _, positions, first = read_trajectory(job.fn(INHERENT))
+    path = checked_input(job, INHERENT, "inherent_structures", "fire_minimize")
+    _, positions, first = read_trajectory(path)
     h = half_window(params["t_r"], interval)
     values = phop(positions, h)
     a_index = np.flatnonzero(first.typeid == 0)
@@ -96,11 +107,16 @@ def compute_phop(job):
         },
         attrs={"half_window": h, "t_r": params["t_r"], "units": "sigma_AA^2"},
     )
-    job.doc["phop"] = {
-        "half_window": h,
-        "frames": int(values.shape[0]),
-        "n_soft": len(soft),
-        "n_hard": len(hard),
-        "fraction_above_p_soft": float((values > params["p_soft"]).mean()),
-        "mean": float(values.mean()),
-    }
+    set_record(
+        job,
+        "phop",
+        {
+            "half_window": h,
+            "frames": int(values.shape[0]),
+            "n_soft": len(soft),
+            "n_hard": len(hard),
+            "fraction_above_p_soft": float((values > params["p_soft"]).mean()),
+            "mean": float(values.mean()),
+            "sha256": digests(job, PHOP),
+        },
+    )

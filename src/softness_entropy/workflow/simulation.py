@@ -18,6 +18,8 @@ import logging
 
 from .directives import simulation_directives
 from .flowproject import Project
+from .guard import exclusive
+from .storage import checked_input, digests, drop_record, has_record, set_record
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +63,7 @@ def label(job, operation: str) -> str:
 
 # -- conditions ---------------------------------------------------------------------
 def is_equilibrated(job) -> bool:
-    return "equilibration" in job.doc and job.isfile(EQUILIBRATED)
+    return has_record(job, "equilibration") and job.isfile(EQUILIBRATED)
 
 
 def is_hottest(job) -> bool:
@@ -74,29 +76,22 @@ def hotter_is_equilibrated(job) -> bool:
 
 
 def has_production(job) -> bool:
-    return "production" in job.doc and job.isfile(TRAJECTORY)
+    return has_record(job, "production") and job.isfile(TRAJECTORY)
 
 
 def has_inherent_structures(job) -> bool:
-    return "inherent_structures" in job.doc and job.isfile(INHERENT)
+    return has_record(job, "inherent_structures") and job.isfile(INHERENT)
 
 
 # -- operations ---------------------------------------------------------------------
 def _equilibrate(job, start, melt: bool) -> None:
-    from .storage import operation_lock
-
-    params = parameters(job)
-    jobs = chain(job)
-    index = [j.id for j in jobs].index(job.id)
-    with operation_lock(job.path, "equilibrate"):
-        _run_equilibration(job, start, melt, params, index, jobs)
-
-
-def _run_equilibration(job, start, melt, params, index, jobs) -> None:
     from pathlib import Path
 
     from . import md_runs
 
+    params = parameters(job)
+    jobs = chain(job)
+    index = [j.id for j in jobs].index(job.id)
     try:
         record = md_runs.equilibrate_state(
             dict(job.cached_statepoint),
@@ -110,17 +105,19 @@ def _run_equilibration(job, start, melt, params, index, jobs) -> None:
         )
     except md_runs.EquilibrationFailed as err:
         # recorded where users look; the checkpoint lets a longer limit continue the run
-        job.doc["equilibration_failure"] = str(err)
+        set_record(job, "equilibration_failure", str(err))
         raise
-    job.doc.pop("equilibration_failure", None)
+    drop_record(job, "equilibration_failure")
     up = hotter(job)
     record["started_from"] = up.id if up is not None else "lattice"
-    job.doc["equilibration"] = record
+    record["sha256"] = digests(job, EQUILIBRATED)
+    set_record(job, "equilibration", record)
 
 
 @Project.pre(is_hottest)
 @Project.post(is_equilibrated)
 @Project.operation(directives=simulation_directives())
+@exclusive(is_equilibrated)
 def equilibrate(job):
     """Melt the cubic lattice at the chain's highest T and equilibrate (paper §II.A)."""
     from . import md_runs
@@ -131,50 +128,55 @@ def equilibrate(job):
 @Project.pre(hotter_is_equilibrated)
 @Project.post(is_equilibrated)
 @Project.operation(directives=simulation_directives())
+@exclusive(is_equilibrated)
 def quench(job):
     """Start from the next-hotter state's final configuration and equilibrate at T."""
     from ..gsd_io import read_configuration
 
-    start = read_configuration(hotter(job).fn(EQUILIBRATED))
+    up = hotter(job)
+    writer = "equilibrate" if is_hottest(up) else "quench"
+    start = read_configuration(checked_input(up, EQUILIBRATED, "equilibration", writer))
     _equilibrate(job, start, melt=False)
 
 
 @Project.pre(is_equilibrated)
 @Project.post(has_production)
 @Project.operation(directives=simulation_directives())
+@exclusive(has_production)
 def production(job):
     """Production trajectory, a frame every ``frame_interval`` τ (paper §II.B: 1 τ)."""
     from pathlib import Path
 
     from . import md_runs
-    from .storage import operation_lock
 
-    with operation_lock(job.path, "production"):
-        job.doc["production"] = md_runs.run_production(
-            dict(job.cached_statepoint),
-            parameters(job),
-            start=Path(job.fn(EQUILIBRATED)),
-            trajectory=Path(job.fn(TRAJECTORY)),
-            checkpoint=Path(job.fn("production.ckpt.npz")),
-            label=label(job, "production"),
-        )
+    record = md_runs.run_production(
+        dict(job.cached_statepoint),
+        parameters(job),
+        start=Path(checked_input(job, EQUILIBRATED, "equilibration", "equilibrate")),
+        trajectory=Path(job.fn(TRAJECTORY)),
+        checkpoint=Path(job.fn("production.ckpt.npz")),
+        label=label(job, "production"),
+    )
+    record["sha256"] = digests(job, TRAJECTORY)
+    set_record(job, "production", record)
 
 
 @Project.pre(has_production)
 @Project.post(has_inherent_structures)
 @Project.operation(directives=simulation_directives())
+@exclusive(has_inherent_structures)
 def fire_minimize(job):
     """Inherent structures: FIRE minimisation of every production frame (paper §II.A)."""
     from pathlib import Path
 
     from . import md_runs
-    from .storage import operation_lock
 
-    with operation_lock(job.path, "fire_minimize"):
-        job.doc["inherent_structures"] = md_runs.run_inherent_structures(
-            dict(job.cached_statepoint),
-            parameters(job),
-            trajectory=Path(job.fn(TRAJECTORY)),
-            output=Path(job.fn(INHERENT)),
-            label=label(job, "fire_minimize"),
-        )
+    record = md_runs.run_inherent_structures(
+        dict(job.cached_statepoint),
+        parameters(job),
+        trajectory=Path(checked_input(job, TRAJECTORY, "production", "production")),
+        output=Path(job.fn(INHERENT)),
+        label=label(job, "fire_minimize"),
+    )
+    record["sha256"] = digests(job, INHERENT)
+    set_record(job, "inherent_structures", record)

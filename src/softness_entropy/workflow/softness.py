@@ -24,8 +24,10 @@ from flow import aggregator
 
 from .directives import analysis_directives
 from .flowproject import Project
+from .guard import exclusive
 from .rearrangements import PHOP, has_phop
 from .simulation import INHERENT, TRAJECTORY, parameters
+from .storage import checked_input, digests, document, has_record, set_record
 
 TRAINING = "training.h5"
 SOFTNESS = "softness.h5"
@@ -47,16 +49,41 @@ def grid_of(params: dict):
     return StructureGrid(params["mu_min"], params["mu_max"], params["mu_step"], params["mu_width"])
 
 
+def checked_model(job) -> Path:
+    """The system's softness model file, checked against the digest in the job's
+    ``softness_model`` record (a replaced or damaged model is an error, not a silent
+    change of every softness value)."""
+    from .storage import file_digest
+
+    path = model_path(job)
+    expected = document(job).get("softness_model", {}).get("sha256")
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing; re-run 'train_svm' for its system")
+    if expected is not None and file_digest(path) != expected:
+        raise ValueError(
+            f"{path} is not the model train_svm recorded for job {job.id} (SHA-256 "
+            "mismatch); delete it and re-run 'train_svm' (and compute_softness_and_s2)"
+        )
+    return path
+
+
 def has_training_set(job) -> bool:
-    return "training_set" in job.doc and job.isfile(TRAINING)
+    return has_record(job, "training_set") and job.isfile(TRAINING)
 
 
 def has_model(*jobs) -> bool:
-    return all(model_path(job).exists() and "softness_model" in job.doc for job in jobs)
+    return all(model_path(job).exists() and has_record(job, "softness_model") for job in jobs)
+
+
+def has_system_model(job) -> bool:
+    """train_svm has completed for the job's whole system (every job's record written:
+    a model saved by a run killed before it recorded it is not used)."""
+    delta, rho = system_key(job.cached_statepoint)
+    return has_model(*job.project.find_jobs({"delta": delta, "rho": rho}))
 
 
 def has_softness(job) -> bool:
-    return "softness" in job.doc and job.isfile(SOFTNESS)
+    return has_record(job, "softness") and job.isfile(SOFTNESS)
 
 
 def training_jobs(jobs) -> list:
@@ -69,6 +96,7 @@ def training_jobs(jobs) -> list:
 @Project.pre(has_phop)
 @Project.post(has_training_set)
 @Project.operation(directives=analysis_directives())
+@exclusive(has_training_set)
 def build_structure_functions(job):
     """Structure functions (eq. 3) of the soft and hard training events."""
     import gsd.hoomd
@@ -80,16 +108,17 @@ def build_structure_functions(job):
 
     params = parameters(job)
     grid = grid_of(params)
-    events = read_h5(job.fn(PHOP), "compute_phop")
+    events = read_h5(checked_input(job, PHOP, "phop", "compute_phop"), "compute_phop")
+    inherent = checked_input(job, INHERENT, "inherent_structures", "fire_minimize")
     frames = np.concatenate([events["soft/frames"], events["hard/frames"]])
     particles = np.concatenate([events["soft/particles"], events["hard/particles"]])
     labels = np.concatenate([np.ones(len(events["soft/frames"]), dtype=np.int8),
                              np.zeros(len(events["hard/frames"]), dtype=np.int8)])  # fmt: skip
     features = np.zeros((len(frames), 2 * len(grid.mu)), dtype=np.float32)
-    with gsd.hoomd.open(job.fn(INHERENT), mode="r") as inh:
+    with gsd.hoomd.open(inherent, mode="r") as inh:
         for frame in np.unique(frames):
             rows = np.flatnonzero(frames == frame)
-            conf = from_frame(inh[int(frame)], f"{job.fn(INHERENT)}[{frame}]")
+            conf = from_frame(inh[int(frame)], f"{inherent}[{frame}]")
             G, _ = structure_functions(
                 conf.box_length, conf.positions, conf.typeid, particles[rows], grid
             )
@@ -99,7 +128,15 @@ def build_structure_functions(job):
         {"features": features, "labels": labels, "frames": frames, "particles": particles},
         attrs={"mu": grid.mu, "width": grid.width},
     )
-    job.doc["training_set"] = {"n_soft": int(labels.sum()), "n_hard": int((labels == 0).sum())}
+    set_record(
+        job,
+        "training_set",
+        {
+            "n_soft": int(labels.sum()),
+            "n_hard": int((labels == 0).sum()),
+            "sha256": digests(job, TRAINING),
+        },
+    )
 
 
 @Project.pre(lambda *jobs: all(has_training_set(j) for j in jobs))
@@ -108,19 +145,24 @@ def build_structure_functions(job):
     aggregator=aggregator.groupby(["delta", "rho"], sort_by="T"),
     directives=analysis_directives(),
 )
+@exclusive(has_model)
 def train_svm(*jobs):
     """One LinearSVC softness model per system (Δ, ρ), trained on its colder states."""
     import numpy as np
 
     from ..analysis.softness import hyperplane_similarity, train_softness
-    from .storage import read_h5
+    from .storage import file_digest, read_h5
 
     params = parameters(jobs[0])
     grid = grid_of(params)
     sp = jobs[0].cached_statepoint
     system = {"delta": sp["delta"], "rho": sp["rho"]}
     chosen = training_jobs(jobs)
-    parts = [read_h5(j.fn(TRAINING), "build_structure_functions") for j in chosen]
+    parts = [
+        read_h5(checked_input(j, TRAINING, "training_set", "build_structure_functions"),
+                "build_structure_functions")
+        for j in chosen
+    ]  # fmt: skip
     x = np.concatenate([p["features"] for p in parts])
     y = np.concatenate([p["labels"] for p in parts])
     models = [
@@ -144,13 +186,18 @@ def train_svm(*jobs):
     path.parent.mkdir(exist_ok=True)
     model.save(path)
     for job in jobs:
-        job.doc["softness_model"] = {"path": str(path.name), "C": model.C, **model.metrics}
+        set_record(
+            job,
+            "softness_model",
+            {"path": path.name, "C": model.C, "sha256": file_digest(path), **model.metrics},
+        )
 
 
 @Project.pre(has_phop)
-@Project.pre(has_model)
+@Project.pre(has_system_model)
 @Project.post(has_softness)
 @Project.operation(directives=analysis_directives())
+@exclusive(has_softness)
 def compute_softness_and_s2(job):
     """S and local s2 of every A particle in every IS frame; global s2; accuracies."""
     import gsd.hoomd
@@ -169,16 +216,19 @@ def compute_softness_and_s2(job):
     from .storage import atomic_h5, read_h5
 
     params = parameters(job)
-    model = SoftnessModel.load(model_path(job))
+    model = SoftnessModel.load(checked_model(job))
+    inherent = checked_input(job, INHERENT, "inherent_structures", "fire_minimize")
+    trajectory = checked_input(job, TRAJECTORY, "production", "production")
+    phop_file = checked_input(job, PHOP, "phop", "compute_phop")
     grid = model.grid
-    with gsd.hoomd.open(job.fn(INHERENT), mode="r") as inh:
+    with gsd.hoomd.open(inherent, mode="r") as inh:
         first = from_frame(inh[0])
         a_index = np.flatnonzero(first.typeid == 0)
         n_frames = len(inh)
         softness = np.empty((n_frames, len(a_index)), dtype=np.float32)
         s2 = np.empty_like(softness)
         for k, frame in enumerate(inh):
-            conf = from_frame(frame, f"{job.fn(INHERENT)}[{k}]")
+            conf = from_frame(frame, f"{inherent}[{k}]")
             G, counts = structure_functions(
                 conf.box_length, conf.positions, conf.typeid, a_index, grid
             )
@@ -187,14 +237,14 @@ def compute_softness_and_s2(job):
                 G, local_densities(counts), grid, params["s2_eta"], params["s2_damping_width"]
             )
     # global s2 (eq. 4) of the thermal configurations, up to 50 frames
-    with gsd.hoomd.open(job.fn(TRAJECTORY), mode="r") as traj:
+    with gsd.hoomd.open(trajectory, mode="r") as traj:
         picks = np.unique(np.linspace(0, len(traj) - 1, min(50, len(traj))).astype(int))
         thermal = [from_frame(traj[int(i)]) for i in picks]
     rdf_grid = RDFGrid(params["rdf_r_max"], params["rdf_bin_width"])
     r, g, rho_k = species_rdfs(
         [(c.box_length, c.positions, c.typeid) for c in thermal], grid=rdf_grid
     )
-    phop = read_h5(job.fn(PHOP), "compute_phop")
+    phop = read_h5(phop_file, "compute_phop")
     rows = phop["frames"]
     rearranging = phop["phop"] > params["p_soft"]
     s_rows = softness[rows]
@@ -204,18 +254,23 @@ def compute_softness_and_s2(job):
          "rdf/r": r, "rdf/g": g, "rdf/densities": rho_k},
         attrs={"model": str(model_path(job).name)},
     )  # fmt: skip
-    job.doc["softness"] = {
-        "mean_S": float(softness.mean()),
-        "std_S": float(softness.std()),
-        "fraction_S_positive": float((softness > 0).mean()),
-        "mean_s2_local": float(s2.mean()),
-        "s2_global": pair_excess_entropy(r, g, rho_k),
-        "pearson_S_s2": float(np.corrcoef(softness.ravel(), s2.ravel())[0, 1]),
-        # P(R | S > 0) as the paper writes it, and P(S > 0 | R), the fraction of
-        # rearranging particles classified soft (what its quoted 40–80 % behave like)
-        "P_R_given_S_positive": accuracy_soft_given_positive(s_rows, rearranging),
-        "P_S_positive_given_R": float((s_rows[rearranging] > 0).mean())
-        if rearranging.any()
-        else float("nan"),
-        "P_R": float(rearranging.mean()),
-    }
+    set_record(
+        job,
+        "softness",
+        {
+            "mean_S": float(softness.mean()),
+            "std_S": float(softness.std()),
+            "fraction_S_positive": float((softness > 0).mean()),
+            "mean_s2_local": float(s2.mean()),
+            "s2_global": pair_excess_entropy(r, g, rho_k),
+            "pearson_S_s2": float(np.corrcoef(softness.ravel(), s2.ravel())[0, 1]),
+            # P(R | S > 0) as the paper writes it, and P(S > 0 | R), the fraction of
+            # rearranging particles classified soft (what its quoted 40–80 % behave like)
+            "P_R_given_S_positive": accuracy_soft_given_positive(s_rows, rearranging),
+            "P_S_positive_given_R": float((s_rows[rearranging] > 0).mean())
+            if rearranging.any()
+            else float("nan"),
+            "P_R": float(rearranging.mean()),
+            "sha256": digests(job, SOFTNESS),
+        },
+    )

@@ -1,22 +1,32 @@
-"""Atomic writers for per-job arrays: a file appears complete or not at all.
+"""Safe storage: atomic writers, per-operation locks, serialised document updates.
 
-Arrays of the analysis stages go to ``.npz`` (small) or HDF5 (large, per-particle)
-files in the job directory; each is written under a temporary name, flushed to disk
-and renamed, so a kill never leaves a half-written file that a later stage trusts.
+* Arrays of the analysis stages go to ``.npz`` (small) or HDF5 (large, per-particle)
+  files in the job directory; each is written under a temporary name, flushed to disk
+  and renamed, so a kill never leaves a half-written file that a later stage trusts.
+* :class:`operation_lock`: one process at a time per (operation, job or aggregate);
+  :mod:`.guard` takes it around every operation.
+* :func:`set_record` / :func:`drop_record` update one key of a job or project document
+  under a lock, so concurrent operations on one job cannot lose each other's records
+  (signac rewrites the whole document on every change).
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+log = logging.getLogger(__name__)
 
 
 def atomic_savez(path: str | os.PathLike, **arrays: Any) -> None:
     """Write an ``.npz`` atomically: temporary file, fsync, rename."""
+    import numpy as np
+
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp.npz")
     with open(tmp, "wb") as f:
@@ -31,6 +41,7 @@ def atomic_h5(
 ) -> None:
     """Write an HDF5 file atomically; ``datasets`` keys may contain groups ("a/b")."""
     import h5py
+    import numpy as np
 
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
@@ -45,12 +56,12 @@ def atomic_h5(
     os.replace(tmp, path)
 
 
-def read_h5(path: str | os.PathLike, operation: str) -> dict[str, np.ndarray]:
+def read_h5(path: str | os.PathLike, operation: str) -> dict[str, Any]:
     """Every dataset of an HDF5 file (and its attributes under "attrs/…"); a clear
     error naming the file and the operation to re-run if it is unreadable."""
     import h5py
 
-    out: dict[str, np.ndarray] = {}
+    out: dict[str, Any] = {}
     try:
         with h5py.File(path, "r") as f:
             f.visititems(
@@ -62,13 +73,15 @@ def read_h5(path: str | os.PathLike, operation: str) -> dict[str, np.ndarray]:
     except OSError as err:
         raise RuntimeError(
             f"{path} is unreadable ({err}); delete it and re-run the {operation!r} operation"
-        ) from err
+        ) from None
     return out
 
 
 def atomic_json(path: str | os.PathLike, data: Any) -> None:
     """Write JSON atomically (NaN written as null)."""
     import json
+
+    import numpy as np
 
     def clean(value: Any) -> Any:
         if isinstance(value, dict):
@@ -125,3 +138,121 @@ class operation_lock:
 
     def __exit__(self, *exc: object) -> None:
         self._file.close()
+
+
+def set_record(owner, key: str, value: Any) -> None:
+    """``owner.doc[key] = value`` for a signac job or project, under its document lock."""
+    import fcntl
+
+    with open(Path(owner.path) / ".lock-document", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        owner.doc[key] = value
+
+
+def drop_record(owner, key: str) -> None:
+    """Remove ``key`` from a job's or project's document (if present), under its lock."""
+    import fcntl
+
+    with open(Path(owner.path) / ".lock-document", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        owner.doc.pop(key, None)
+
+
+# -- documents and file digests ---------------------------------------------------------
+def document(owner) -> dict:
+    """The document of a signac job or project as a plain dict; a clear error naming
+    the file (instead of a bare JSON traceback) if it was damaged or edited into
+    invalid JSON."""
+    try:
+        return owner.doc()
+    except ValueError as err:
+        path = Path(owner.path) / owner.FN_DOCUMENT
+        raise ValueError(
+            f"{path} is not valid JSON ({err}): it was damaged or edited by hand; repair it, "
+            "or delete it and run `project.py run` again to recompute every record in it"
+        ) from None
+
+
+def has_record(owner, key: str) -> bool:
+    """Whether ``key`` is in the job's or project's document (see :func:`document`)."""
+    return key in document(owner)
+
+
+def read_record(owner, key: str, operation: str, numbers: tuple[str, ...] = ()) -> dict:
+    """The ``key`` record of a document, checked to hold the fields ``numbers`` as
+    numbers (or null, i.e. NaN); a clear error naming the file and the operation that
+    writes the record if it was removed or edited into something else."""
+    record = document(owner).get(key)
+    path = Path(owner.path) / owner.FN_DOCUMENT
+    fix = f"delete the {key!r} record from {path} and re-run {operation!r}"
+    if not isinstance(record, dict):
+        raise ValueError(f"{path}: the {key!r} record is missing or not a mapping; {fix}")
+    for name in numbers:
+        value = record.get(name, "missing")
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise ValueError(f"{path}: {key}[{name!r}] = {value!r} is not a number; {fix}")
+    return record
+
+
+def file_digest(path: str | os.PathLike) -> str:
+    """SHA-256 of a file's bytes (read in 4 MiB blocks)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 22), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def digest_key(name: str) -> str:
+    """Document key of a file's digest (signac keys may not contain dots)."""
+    return name.replace(".", "_")
+
+
+def digests(owner, *names: str) -> dict[str, str]:
+    """SHA-256 of files of a job, keyed by :func:`digest_key`, for the record of the
+    operation that wrote them (``record["sha256"]``)."""
+    return {digest_key(name): file_digest(Path(owner.path) / name) for name in names}
+
+
+def checked_input(owner, name: str, record: str, operation: str) -> str:
+    """Path of file ``name`` of a job after checking its SHA-256 against the digest the
+    ``record`` of the producing ``operation`` stored: a truncated, damaged or replaced
+    input is an error naming the file and the fix, never a silently wrong result.
+    (Records written before digests were kept are not checked.)"""
+    path = Path(owner.path) / name
+    expected = document(owner).get(record, {}).get("sha256", {}).get(digest_key(name))
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{path} is missing; delete the {record!r} record of {owner.path} and re-run "
+            f"{operation!r} to recreate it"
+        )
+    if expected is not None and file_digest(path) != expected:
+        raise ValueError(
+            f"{path} changed after {operation!r} wrote it (SHA-256 mismatch: truncated, "
+            f"damaged or replaced); delete it and the {record!r} record of this job's "
+            f"document and re-run {operation!r}"
+        )
+    return str(path)
+
+
+#: errors of a full disk or quota, a file-size limit, or failing storage
+WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO})
+
+
+@contextlib.contextmanager
+def explained_write_errors(path: str | os.PathLike, operation: str):
+    """Turn a full disk (or quota, or file-size limit) while writing ``path`` into one
+    clear error: what failed, and that re-running ``operation`` resumes from its last
+    checkpoint once space is free."""
+    try:
+        yield
+    except OSError as err:
+        if err.errno not in WRITE_ERRNOS:
+            raise
+        raise RuntimeError(
+            f"writing {path} failed: {err.strerror} (errno {err.errno}; disk, quota or "
+            f"file-size limit full?). Free space and run {operation!r} again: it resumes "
+            "from its last checkpoint and keeps every complete frame"
+        ) from None
