@@ -46,7 +46,8 @@ def ladder(delta: float, temperatures: tuple[float, ...] = REFERENCE_LADDER) -> 
 
 #: Run parameters every profile defines (units: LJ units of species A).
 DEFAULT_PARAMETERS: dict[str, Any] = {
-    # engine: "auto" (HOOMD-blue where importable, else LAMMPS), "hoomd" or "lammps"
+    # engine: "auto" (HOOMD-blue where it sees a GPU, else LAMMPS, which is faster on
+    # CPUs; engines/__init__.py), "hoomd" or "lammps"
     "engine": "auto",
     # HOOMD-blue device: "auto" (GPU where present), "cpu" or "gpu"; "gpu" makes the
     # simulation operations request one GPU per job on clusters
