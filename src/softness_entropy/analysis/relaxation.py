@@ -23,7 +23,8 @@ Q_PAPER = 7.14
 
 def fs_pair(reference: np.ndarray, current: np.ndarray, q: float) -> float:
     """Isotropic F_s(Q) between two (N, 3) unwrapped configurations."""
-    r = np.sqrt(((np.asarray(current) - np.asarray(reference)) ** 2).sum(axis=1))
+    d = np.asarray(current, dtype=np.float64) - np.asarray(reference, dtype=np.float64)
+    r = np.sqrt((d * d).sum(axis=1))
     return float(np.mean(np.sinc(q * r / np.pi)))  # np.sinc(x) = sin(πx)/(πx)
 
 
@@ -43,7 +44,7 @@ def fs_curve(
     -------
     (max_lag + 1,) array; element 0 is 1.
     """
-    frames = np.asarray(frames, dtype=np.float64)
+    frames = np.asarray(frames)  # float32 stays float32: frames are cast pair by pair
     n_frames = len(frames)
     max_lag = n_frames - 1 if max_lag is None else min(int(max_lag), n_frames - 1)
     out = np.ones(max_lag + 1)
