@@ -165,6 +165,24 @@ def test_fire_reaches_tolerance_and_lowers_energy(engine_name, liquid_configurat
     assert u == pytest.approx(result.potential_energy, rel=1e-9)
 
 
+def test_minimised_frame_does_not_depend_on_engine_history(engine_name, liquid_configuration):
+    """A frame minimised after other runs (MD with its particle sorting, another
+    minimisation) gives the same bits as in a fresh engine: the inherent-structure
+    stage resumes after a kill with bitwise-equal minima (tests/test_faults.py)."""
+    conf = liquid_configuration
+    fire = FireParameters(force_tolerance=1e-6)
+    with make_engine(engine_name, conf, 0.2) as fresh:
+        fresh.minimize_fire(fire)
+        expected = fresh.configuration()
+    with make_engine(engine_name, conf, 0.2) as md:
+        md.run_nvt(2500, 1.5, 0.1)  # both engines re-sort particles within this run
+        md.minimize_fire(fire)
+        md.set_configuration(conf)
+        md.minimize_fire(fire)
+        got = md.configuration()
+    np.testing.assert_array_equal(got.positions, expected.positions)
+
+
 def test_engine_rejects_foreign_configuration(engine_name, liquid_configuration):
     other = cubic_lattice(250, 1.2, np.random.default_rng(1))
     with make_engine(engine_name, liquid_configuration, 0.0) as md:

@@ -183,6 +183,7 @@ class HoomdEngine(Engine):
         )
         self.sim.operations.integrator = fire
         start = int(self.sim.timestep)
+        sorters = self._sort_from(start)
         steps, fmax = 0, np.inf
         while steps < params.max_steps:
             self.sim.run(min(_FIRE_CHUNK, params.max_steps - steps))
@@ -199,6 +200,8 @@ class HoomdEngine(Engine):
         u = self.thermo().potential_energy
         self._step_offset -= steps
         self.sim.operations.integrator = self._md_integrator
+        for sorter, trigger in sorters:
+            sorter.trigger = trigger
         self._nvt_key = None
         self._set_at_rest()
         return MinimizeResult(
@@ -208,6 +211,25 @@ class HoomdEngine(Engine):
             force_evaluations=steps + 1,
             converged=fmax < params.force_tolerance,
         )
+
+    def _sort_from(self, start: int) -> list[tuple[object, object]]:
+        """Phase HOOMD's particle sorters on ``start``; return their old triggers.
+
+        HOOMD sums forces in its in-memory particle order, which the sorter
+        (``hoomd.tune.ParticleSorter``, every 200 steps of the absolute timestep)
+        changes. Sorting on the same steps *of this minimisation* makes the
+        result a function of the configuration alone (bitwise on the CPU), as in
+        the LAMMPS engine: a frame minimised after a restart gives the same bits.
+        """
+        trigger_module = self._hoomd.trigger
+        sorters = [
+            t for t in self.sim.operations.tuners if isinstance(t, self._hoomd.tune.ParticleSorter)
+        ]
+        saved = [(t, t.trigger) for t in sorters]
+        for sorter, trigger in saved:
+            period = int(getattr(trigger, "period", 200))
+            sorter.trigger = trigger_module.Periodic(period, phase=start % period)
+        return saved
 
     def _set_at_rest(self) -> None:
         conf = self.configuration()

@@ -22,6 +22,7 @@ Python under ``mpiexec -n R`` and LAMMPS spreads over MPI_COMM_WORLD.
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import os
 import sys
 from importlib import metadata
@@ -164,6 +165,28 @@ class LammpsEngine(Engine):
         self._img_bits = (bits, int(self._lmp.extract_setting("IMG2BITS")))
         self._img_mask = int(self._lmp.extract_setting("IMGMASK"))
         self._img_max = int(self._lmp.extract_setting("IMGMAX"))
+        self._create_atoms(conf)
+        self._cmd(
+            # pair counts within each cutoff, for the energy shift (module docstring)
+            f"compute nAA gA coord/atom cutoff {self.pairs['A', 'A'].r_cut!r} 1",
+            f"compute nAB gA coord/atom cutoff {self.pairs['A', 'B'].r_cut!r} 2",
+            f"compute nBB gB coord/atom cutoff {self.pairs['B', 'B'].r_cut!r} 2",
+            "compute sAA gA reduce sum c_nAA",
+            "compute sAB gA reduce sum c_nAB",
+            "compute sBB gB reduce sum c_nBB",
+            "compute pvir all pressure NULL virial",
+            f"reset_timestep {conf.step}",
+        )
+
+    def _create_atoms(self, conf: Configuration) -> None:
+        """Create the atoms in ID order and (re)define the static type groups.
+
+        LAMMPS sums forces in its in-memory atom order, which its spatial sort
+        (every 1000 steps and at each run's set-up) makes depend on the run's
+        history. Re-creating the atoms for every new configuration makes that
+        order, and so every result bit, a function of the configuration alone:
+        a frame minimised after a restart gives the same bits as in one sitting.
+        """
         ids = np.arange(1, self.n + 1, dtype=np.int32)
         x = conf.positions.ravel().tolist()
         v = conf.velocities.ravel().tolist() if conf.velocities is not None else None
@@ -178,20 +201,8 @@ class LammpsEngine(Engine):
         )
         if made != self.n:
             raise RuntimeError(f"LAMMPS created {made} of {self.n} atoms")
-        self._cmd(
-            # type groups are static: define them after the atoms exist
-            "group gA type 1",
-            "group gB type 2",
-            # pair counts within each cutoff, for the energy shift (module docstring)
-            f"compute nAA gA coord/atom cutoff {self.pairs['A', 'A'].r_cut!r} 1",
-            f"compute nAB gA coord/atom cutoff {self.pairs['A', 'B'].r_cut!r} 2",
-            f"compute nBB gB coord/atom cutoff {self.pairs['B', 'B'].r_cut!r} 2",
-            "compute sAA gA reduce sum c_nAA",
-            "compute sAB gA reduce sum c_nAB",
-            "compute sBB gB reduce sum c_nBB",
-            "compute pvir all pressure NULL virial",
-            f"reset_timestep {conf.step}",
-        )
+        # type groups are static: define them after the atoms exist
+        self._cmd("group gA type 1", "group gB type 2")
 
     # -- interface ----------------------------------------------------------------
     @property
@@ -210,16 +221,6 @@ class LammpsEngine(Engine):
         arr = self._lmp.gather_atoms(name, dtype, count)
         out = np.ctypeslib.as_array(arr).copy()
         return out.reshape(self.n, count) if count > 1 else out
-
-    def _scatter(self, name: str, values: np.ndarray) -> None:
-        if values.dtype == np.float64:
-            data = np.ascontiguousarray(values, dtype=np.float64).ravel()
-            buf = (ctypes.c_double * data.size).from_buffer(data)
-            self._lmp.scatter_atoms(name, 1, data.size // self.n, buf)
-        else:
-            data = np.ascontiguousarray(values, dtype=np.int32).ravel()
-            buf = (ctypes.c_int * data.size).from_buffer(data)
-            self._lmp.scatter_atoms(name, 0, data.size // self.n, buf)
 
     def _encode_images(self, image: np.ndarray) -> np.ndarray:
         """Pack (N, 3) image flags into LAMMPS imageints (vectorised)."""
@@ -252,10 +253,10 @@ class LammpsEngine(Engine):
         if not np.isclose(conf.box_length, self.box_length, rtol=1e-12):
             raise ValueError("set_configuration: box differs")
         conf = conf.wrapped()
-        self._scatter("x", conf.positions)
-        vel = conf.velocities if conf.velocities is not None else np.zeros((self.n, 3))
-        self._scatter("v", vel)
-        self._scatter("image", self._encode_images(conf.image).astype(np.int32))
+        if conf.velocities is None:
+            conf = dataclasses.replace(conf, velocities=np.zeros((self.n, 3)))
+        self._cmd("delete_atoms group all")
+        self._create_atoms(conf)
         self._cmd(f"reset_timestep {conf.step}")
         self._needs_setup = True
 
