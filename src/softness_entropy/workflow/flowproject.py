@@ -6,12 +6,30 @@ wraps every error in ``UserOperationError`` / ``UserConditionError`` and prints 
 chained tracebacks, so the user's last line says only *that* something failed.  Here
 the last line is the error itself (it names the file or value and the fix); ``--debug``
 shows the full traceback.  Documents are checked before anything else.
+
+signac-flow looks for a ``templates`` directory beside every module that defines an
+environment and warns, on every command, when there is none; ours live in the
+project's ``templates/`` (where flow also looks), so that one warning is filtered.
 """
 
+import logging
 import sys
 
 from flow import FlowProject
 from flow.errors import UserConditionError, UserOperationError
+
+
+class _NoPackageTemplateWarning(logging.Filter):
+    """Drop flow's "Unable to load template from package" for *this* package."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not (
+            message.startswith("Unable to load template from package") and __package__ in message
+        )
+
+
+logging.getLogger("flow.project").addFilter(_NoPackageTemplateWarning())
 
 
 class Project(FlowProject):
