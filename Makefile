@@ -8,7 +8,7 @@ PROFILE ?= demo
 # operations run side by side by `make demo` (one core each)
 JOBS ?= $(shell nproc)
 
-.PHONY: demo test venv lint format bench clean-workspace
+.PHONY: demo test venv lint format bench profile
 
 $(VENV)/.installed: pyproject.toml requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -38,3 +38,13 @@ bench: venv
 	$(PY) benchmarks/bench_md.py
 	$(PY) benchmarks/bench_inherent.py
 	$(PY) benchmarks/bench_analysis.py
+	$(PY) benchmarks/bench_memory.py
+	rm -rf benchmarks/results/smoke
+	SOFTNESS_ENTROPY_SCHEDULER=none $(PY) benchmarks/bench_workflow.py --profile smoke \
+	    --root benchmarks/results/smoke --set engine=lammps
+	$(PY) benchmarks/cost_model.py
+
+# py-spy flame graphs of the costliest operations (on the data space `make bench` left)
+profile: venv
+	$(PY) -m pip install --quiet -r benchmarks/requirements.txt
+	$(PY) benchmarks/profile_hot_paths.py --root benchmarks/results/smoke
