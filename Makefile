@@ -41,7 +41,7 @@ bench: venv
 	$(PY) benchmarks/bench_memory.py
 	rm -rf benchmarks/results/smoke
 	SOFTNESS_ENTROPY_SCHEDULER=none $(PY) benchmarks/bench_workflow.py --profile smoke \
-	    --root benchmarks/results/smoke --set engine=lammps
+	    --root benchmarks/results/smoke --parallel $(JOBS) --set engine=lammps
 	$(PY) benchmarks/cost_model.py
 
 # py-spy flame graphs of the costliest operations (on the data space `make bench` left)
