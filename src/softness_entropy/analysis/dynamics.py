@@ -11,6 +11,7 @@ D* = ρ^{1/3} (m / k_B T)^{1/2} D (paper §III.A).
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import freud
@@ -76,3 +77,144 @@ def fit_diffusion(
 def reduced_diffusion(D: float, density: float, kT: float, mass: float = 1.0) -> float:
     """Enskog-reduced D* = ρ^{1/3} (m / k_B T)^{1/2} D (paper §III.A)."""
     return float(density ** (1.0 / 3.0) * np.sqrt(mass / kT) * D)
+
+
+# -- the dynamics window: log-periodic frames -----------------------------------------
+# Frames at block starts b·B (b = 0, 1, …) and, inside every block, at log-spaced
+# offsets 1 … B−1 steps.  Lags shorter than a block are averaged over every block start
+# as origin, lags k·B over every pair of block starts: short-time (ballistic, cage) and
+# long-time (diffusive, α-relaxation) behaviour from a few hundred frames, the standard
+# sampling of glassy dynamics where a linear frame spacing would need 10⁴–10⁶ frames.
+
+
+def log_periodic_offsets(block_steps: int, per_decade: int = 8) -> np.ndarray:
+    """Frame offsets within one block (steps): 0, then ~``per_decade`` per decade of
+    1 … ``block_steps`` − 1, unique integers, increasing."""
+    if block_steps < 1:
+        raise ValueError(f"block_steps must be ≥ 1; got {block_steps}")
+    if per_decade < 1:
+        raise ValueError(f"per_decade must be ≥ 1; got {per_decade}")
+    if block_steps == 1:
+        return np.zeros(1, dtype=np.int64)
+    n = max(2, int(np.ceil(per_decade * np.log10(block_steps))) + 1)
+    offsets = np.unique(np.round(np.logspace(0, np.log10(block_steps), n)).astype(np.int64))
+    return np.concatenate([[0], offsets[offsets < block_steps]]).astype(np.int64)
+
+
+def frames_up_to(step: int, block_steps: int, offsets: np.ndarray) -> int:
+    """Number of scheduled frames at steps ≤ ``step`` (frame 0 at step 0 included)."""
+    full, rest = divmod(int(step), int(block_steps))
+    return int(full * len(offsets) + np.searchsorted(offsets, rest, side="right"))
+
+
+@dataclass(frozen=True)
+class LaggedCurves:
+    """MSD and F_s per origin and lag from a log-periodic trajectory.
+
+    Attributes
+    ----------
+    lags : (L,) lag in steps (0 first), increasing.
+    msd : (O, L) MSD of each block-start origin (σ_AA²); NaN where the lag runs
+        past the trajectory's end.
+    fs : (O, L) isotropic F_s(Q, lag) of each origin; NaN likewise.
+    """
+
+    lags: np.ndarray
+    msd: np.ndarray
+    fs: np.ndarray
+
+    def mean(self, origins: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(MSD, F_s) averaged over ``origins`` (indices, repeats allowed; default all)."""
+        pick = slice(None) if origins is None else np.asarray(origins)
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN lags: NaN, as meant
+            return np.nanmean(self.msd[pick], axis=0), np.nanmean(self.fs[pick], axis=0)
+
+
+def log_periodic_curves(
+    steps: np.ndarray, positions: np.ndarray, block_steps: int, q: float
+) -> LaggedCurves:
+    """MSD and F_s(Q) of every block-start origin at every canonical lag.
+
+    ``steps``: (F,) frame steps of a log-periodic schedule; ``positions``: (F, N, 3)
+    unwrapped positions (σ_AA).  Canonical lags are the in-block offsets and the
+    multiples of the block; a frame at any other distance from an origin is skipped.
+    F_s is the exact isotropic average sin(Qr)/(Qr) (as :mod:`.relaxation`).
+    """
+    steps = np.asarray(steps, dtype=np.int64)
+    positions = np.asarray(positions)
+    if positions.ndim != 3 or len(positions) != len(steps):
+        raise ValueError("positions must have shape (F, N, 3) matching steps")
+    rel = steps - steps[0]
+    origin_rows = np.flatnonzero(rel % block_steps == 0)
+    in_block = np.unique(rel % block_steps)
+    multiples = np.unique(rel[origin_rows])
+    lags = np.union1d(in_block, multiples)
+    msd = np.full((len(origin_rows), len(lags)), np.nan)
+    fs = np.full_like(msd, np.nan)
+    for o, row in enumerate(origin_rows):
+        later = np.arange(row, len(rel))
+        lag = rel[later] - rel[row]
+        keep = (lag < block_steps) | (lag % block_steps == 0)
+        later, lag = later[keep], lag[keep]
+        ref = positions[row].astype(np.float64)
+        for j, k in zip(later, np.searchsorted(lags, lag), strict=True):
+            d = positions[j] - ref
+            r2 = np.einsum("ij,ij->i", d, d)
+            msd[o, k] = r2.mean()
+            fs[o, k] = np.sinc(q * np.sqrt(r2) / np.pi).mean()
+    return LaggedCurves(lags, msd, fs)
+
+
+@dataclass(frozen=True)
+class DynamicsEstimate:
+    """D_A and τα of a state with bootstrap standard errors over time origins.
+
+    Attributes
+    ----------
+    D, D_error : diffusion coefficient (σ_AA²/τ) and its standard error.
+    tau_alpha, tau_alpha_error : first 1/e crossing of F_s (τ) and its standard error.
+    fit : the diffusion fit of the mean MSD (window, log–log slope).
+    n_origins : time origins averaged.
+    """
+
+    D: float
+    D_error: float
+    tau_alpha: float
+    tau_alpha_error: float
+    fit: DiffusionFit
+    n_origins: int
+
+
+def estimate_dynamics(
+    curves: LaggedCurves,
+    dt: float,
+    msd_min: float = 1.0,
+    n_bootstrap: int = 200,
+    seed: int = 0,
+) -> DynamicsEstimate:
+    """D (MSD = 6Dt + c, :func:`fit_diffusion`) and τα (F_s = 1/e) of the origin-mean
+    curves; errors are the standard deviations over ``n_bootstrap`` resamplings of the
+    origins (block starts at least one block apart, so nearly independent when the
+    block is ≳ τα)."""
+    from .relaxation import tau_alpha
+
+    times = curves.lags * dt
+    msd, fs = curves.mean()
+    fit = fit_diffusion(times, msd, msd_min=msd_min)
+    tau = tau_alpha(times, fs)
+    n = len(curves.msd)
+    rng = np.random.default_rng(seed)
+    d_boot, tau_boot = [], []
+    for _ in range(n_bootstrap if n > 1 else 0):
+        m, f = curves.mean(rng.integers(0, n, n))
+        ok = np.isfinite(m)
+        d_boot.append(fit_diffusion(times[ok], m[ok], msd_min=msd_min).D)
+        tau_boot.append(tau_alpha(times[ok], f[ok]))
+
+    def spread(values: list[float]) -> float:
+        v = np.asarray(values, dtype=float)
+        v = v[np.isfinite(v)]
+        return float(v.std(ddof=1)) if len(v) > 1 else float("nan")
+
+    return DynamicsEstimate(fit.D, spread(d_boot), tau, spread(tau_boot), fit, n)

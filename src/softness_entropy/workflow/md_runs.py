@@ -491,3 +491,118 @@ def run_inherent_structures(
         }
     )
     return record
+
+
+# -- the dynamics window ------------------------------------------------------------
+#: a dynamics window has at least this many blocks (time origins of the long lags)
+DYNAMICS_MIN_BLOCKS = 10
+
+
+def dynamics_block_steps(params: dict, tau_alpha: float) -> int:
+    """Block length of the log-periodic schedule (steps): ``dynamics_block_tau_alpha``
+    × τα (the equilibration estimate), at least one production frame interval."""
+    dt = params["dt"]
+    floor = round(params["frame_interval"] / dt)
+    if not np.isfinite(tau_alpha):
+        return floor
+    return max(floor, round(params["dynamics_block_tau_alpha"] * tau_alpha / dt))
+
+
+def run_dynamics_window(
+    sp: dict,
+    params: dict,
+    start: Path,
+    tau_alpha: float,
+    output: Path,
+    checkpoint: Path,
+    label: str,
+) -> dict:
+    """NVT run from the equilibrated state with log-periodic frames (A and B, image
+    flags) for as long as the state needs (paper §II.A, §III.A).
+
+    The run goes on block by block until both hold: the A particles' MSD from the
+    first frame is ≥ ``dynamics_msd_target`` σ² (well into the diffusive regime) and
+    the run has lasted ≥ ``dynamics_tau_alpha`` × τα and ≥ :data:`DYNAMICS_MIN_BLOCKS`
+    blocks; or it stops at ``dynamics_max_time`` (recorded as ``target_reached``
+    False).  ``tau_alpha`` is the equilibration's estimate, which sets the block.
+    Checkpointed at every block end; a resumed run drops frames after its checkpoint.
+    """
+    from ..analysis.dynamics import frames_up_to, log_periodic_offsets
+
+    dt, T, tau = params["dt"], sp["T"], params["thermostat_tau"]
+    limit = deadline()
+    t_wall = time.monotonic()
+    if checkpoint.exists():
+        conf, extra = load_checkpoint(checkpoint, "dynamics")
+        wall_before = float(extra["wall_seconds"])
+        block = int(extra["block_steps"])
+        offsets = log_periodic_offsets(block, params["dynamics_frames_per_decade"])
+        expected = frames_up_to(conf.step, block, offsets)
+        have = gsd_frame_count(output)
+        if have < expected:
+            raise RuntimeError(
+                f"{output} has {have} frames but its checkpoint {checkpoint} expects "
+                f"{expected}: delete both to restart the dynamics window"
+            )
+        if have > expected:  # killed inside a block: redo the block from its start
+            truncate_gsd(output, expected)
+    else:
+        conf = replace(read_configuration(start), step=0)
+        wall_before = 0.0
+        block = dynamics_block_steps(params, tau_alpha)
+        offsets = log_periodic_offsets(block, params["dynamics_frames_per_decade"])
+        output.unlink(missing_ok=True)
+    min_time = max(
+        DYNAMICS_MIN_BLOCKS * block * dt,
+        params["dynamics_tau_alpha"] * tau_alpha if np.isfinite(tau_alpha) else 0.0,
+    )
+    max_time = max(params["dynamics_max_time"], DYNAMICS_MIN_BLOCKS * block * dt)
+    target = params["dynamics_msd_target"]
+    origin = a_positions(read_configuration(output, 0)) if gsd_frame_count(output) else None
+    with (
+        make_engine(sp, conf, params, "dynamics") as md,
+        explained_write_errors(output, "dynamics"),
+        gsd.hoomd.open(output, mode="a") as traj,
+    ):
+        if len(traj) == 0:
+            traj.append(to_frame(md.configuration()))
+            traj.flush()
+            save_checkpoint(checkpoint, md.configuration(), wall_seconds=wall_before,
+                            block_steps=block)  # fmt: skip
+            origin = a_positions(md.configuration())
+        progress = Progress(label, max_time)
+        reached = False
+        while True:
+            elapsed = md.step * dt
+            d = a_positions(md.configuration()) - origin
+            msd = float(np.einsum("ij,ij->i", d, d).mean())
+            if elapsed >= min_time * (1 - 1e-12) and msd >= target:
+                reached = True
+                break
+            if elapsed >= max_time * (1 - 1e-12):
+                break
+            if past_deadline(limit):
+                raise WalltimeReached(f"{label}: stopped at {elapsed:.6g} τ before the walltime")
+            block_start = md.step
+            for offset in [*offsets[1:], block]:
+                md.run_nvt(int(block_start + offset - md.step), T, tau)
+                traj.append(to_frame(md.configuration()))
+            traj.flush()
+            wall = wall_before + time.monotonic() - t_wall
+            save_checkpoint(checkpoint, md.configuration(), wall_seconds=wall,
+                            block_steps=block)  # fmt: skip
+            progress.update(md.step * dt)
+        record = provenance(md, "dynamics", sp, wall_before + time.monotonic() - t_wall)
+        record.update(
+            {
+                "time": md.step * dt,
+                "frames": len(traj),
+                "block_steps": block,
+                "block_time": block * dt,
+                "msd_from_start": msd,
+                "target_reached": reached,
+                "dt": dt,
+            }
+        )
+    checkpoint.unlink(missing_ok=True)
+    return record

@@ -67,8 +67,20 @@ DEFAULT_PARAMETERS: dict[str, Any] = {
     "thermostat_tau": 0.1,
     # production frame interval (τ); paper §II.B: 1 τ
     "frame_interval": 1.0,
-    # production length (τ)
+    # inherent-structure window (frames every frame_interval for FIRE, phop, softness):
+    # production_time (τ), or is_window_tau_alpha × τα of the state where longer
     "production_time": 1000.0,
+    "is_window_tau_alpha": 4.0,
+    # dynamics window (log-periodic frames, its own NVT run from the equilibrated
+    # state): until the A particles' MSD from the start reaches dynamics_msd_target (σ²,
+    # well into the diffusive regime) and dynamics_tau_alpha × τα have passed, at most
+    # dynamics_max_time (τ); blocks of dynamics_block_tau_alpha × τα (≥ frame_interval)
+    # with dynamics_frames_per_decade log-spaced frames each
+    "dynamics_msd_target": 6.0,
+    "dynamics_tau_alpha": 10.0,
+    "dynamics_max_time": 2.0e4,
+    "dynamics_block_tau_alpha": 2.0,
+    "dynamics_frames_per_decade": 8,
     # melt at the top of the ladder for this long before the cascade (τ)
     "melt_time": 100.0,
     # equilibration waits in units of τα: 20 τα at the highest supercooled T, 8 at the
@@ -180,6 +192,7 @@ PROFILES: dict[str, Profile] = {
             parameters={
                 "dt": 0.002,
                 "production_time": 30.0,
+                "dynamics_max_time": 300.0,
                 "melt_time": 10.0,
                 "max_equilibration_time": 300.0,
                 "checkpoint_seconds": 30.0,
@@ -197,6 +210,28 @@ PROFILES: dict[str, Profile] = {
                 "production_time": 100.0,
                 "melt_time": 20.0,
                 "max_equilibration_time": 5000.0,
+                "checkpoint_seconds": 60.0,
+            },
+        ),
+        Profile(
+            name="workstation",
+            description=(
+                "the paper's five systems down to T = 0.52 (Δ = 0; scaled for the others), "
+                "≤ 2.5 h on 2 cores (make reproduce)"
+            ),
+            systems=model.PAPER_SYSTEMS,
+            replicas=1,
+            n_particles=432,
+            # reference T = 2.0, 1.2, 1.0, 0.9, 0.8, 0.7, 0.65, 0.6, 0.55, 0.52: four
+            # liquid states for the high-temperature Arrhenius line of D_A, six below
+            ladder_indices=(0, 2, 3, 4, 5, 6, 7, 8, 9, 10),
+            parameters={
+                "dt": 0.002,
+                "production_time": 100.0,
+                "is_window_tau_alpha": 4.0,
+                "melt_time": 20.0,
+                "max_equilibration_time": 1.0e4,
+                "dynamics_max_time": 5000.0,
                 "checkpoint_seconds": 60.0,
             },
         ),

@@ -1,8 +1,11 @@
 """Per-job dynamics and rearrangement operations (paper §II.A, §II.B, §III.A).
 
-* ``dynamics``: MSD of the A particles → D_A and D*_A; F_s(Q, t) → τα, from the
-  unwrapped production trajectory.  Arrays in ``dynamics.npz`` (``times`` τ, ``msd``
-  σ², ``fs``), scalars in ``job.doc["dynamics"]``.
+* ``dynamics``: the dynamics window, an NVT run from the equilibrated state with
+  log-periodic frames (``dynamics.gsd``) lasting until the A particles' MSD is several
+  σ² and ≥ ``dynamics_tau_alpha`` τα have passed; MSD → D_A and D*_A; F_s(Q, t) → τα
+  (*the* τα of the state), all with bootstrap errors over time origins.  Arrays in
+  ``dynamics.npz`` (``times`` τ, ``msd`` σ², ``fs``, ``origins`` per lag), scalars in
+  ``job.doc["dynamics"]``.
 * ``compute_phop``: phop (eq. 2) of every A particle on the inherent-structure
   trajectory and the soft/hard training events.  ``phop.h5`` holds ``phop``
   (frames × A particles, float32, σ²), ``frames`` (the trajectory frame of each row),
@@ -13,61 +16,90 @@
 
 from __future__ import annotations
 
-from .directives import analysis_directives
+from .directives import analysis_directives, simulation_directives
 from .flowproject import Project
 from .guard import exclusive
-from .simulation import INHERENT, TRAJECTORY, has_inherent_structures, has_production, parameters
+from .simulation import (
+    EQUILIBRATED,
+    INHERENT,
+    has_inherent_structures,
+    is_equilibrated,
+    label,
+    parameters,
+)
 from .storage import checked_input, digests, has_record, set_record
 
 DYNAMICS = "dynamics.npz"
+DYNAMICS_TRAJECTORY = "dynamics.gsd"
 PHOP = "phop.h5"
 
 
 def has_dynamics(job) -> bool:
-    return has_record(job, "dynamics") and job.isfile(DYNAMICS)
+    return has_record(job, "dynamics") and job.isfile(DYNAMICS) and job.isfile(DYNAMICS_TRAJECTORY)
 
 
 def has_phop(job) -> bool:
     return has_record(job, "phop") and job.isfile(PHOP)
 
 
-@Project.pre(has_production)
+@Project.pre(is_equilibrated)
 @Project.post(has_dynamics)
-@Project.operation(directives=analysis_directives())
+@Project.operation(directives=simulation_directives())
 @exclusive(has_dynamics)
 def dynamics(job):
-    """MSD → D_A (and D*_A), F_s(Q = 7.14, t) → τα of the A particles (paper §II.A)."""
+    """The dynamics window (log-periodic frames, as long as the state needs) → MSD →
+    D_A, D*_A; F_s(Q = 7.14, t) → τα of the A particles, with bootstrap errors (§II.A)."""
+    from pathlib import Path
+
     import numpy as np
 
-    from ..analysis.dynamics import fit_diffusion, mean_squared_displacement, reduced_diffusion
-    from ..analysis.relaxation import fs_curve, tau_alpha
+    from ..analysis.dynamics import estimate_dynamics, log_periodic_curves, reduced_diffusion
     from ..gsd_io import read_trajectory
-    from .storage import atomic_savez
+    from . import md_runs
+    from .storage import atomic_savez, read_record
 
     params = parameters(job)
     sp = job.cached_statepoint
-    path = checked_input(job, TRAJECTORY, "production", "production")
-    steps, positions, _ = read_trajectory(path)
-    times = (steps - steps[0]) * params["dt"]
-    msd = mean_squared_displacement(positions)
-    fit = fit_diffusion(times, msd, msd_min=params["msd_min"])
-    fs = fs_curve(positions, params["q_vector"])
-    tau = tau_alpha(times[: len(fs)], fs)
-    atomic_savez(job.fn(DYNAMICS), times=times, msd=msd, fs=fs)
+    start = checked_input(job, EQUILIBRATED, "equilibration", "equilibrate")
+    tau_eq = read_record(job, "equilibration", "equilibrate", ("tau_alpha",))["tau_alpha"]
+    run = md_runs.run_dynamics_window(
+        dict(sp),
+        params,
+        start=Path(start),
+        tau_alpha=float(tau_eq),
+        output=Path(job.fn(DYNAMICS_TRAJECTORY)),
+        checkpoint=Path(job.fn("dynamics.ckpt.npz")),
+        label=label(job, "dynamics"),
+    )
+    steps, positions, _ = read_trajectory(job.fn(DYNAMICS_TRAJECTORY))
+    curves = log_periodic_curves(steps, positions, run["block_steps"], params["q_vector"])
+    est = estimate_dynamics(curves, params["dt"], msd_min=params["msd_min"])
+    msd, fs = curves.mean()
+    times = curves.lags * params["dt"]
+    atomic_savez(job.fn(DYNAMICS), times=times, msd=msd, fs=fs,
+                 origins=np.isfinite(curves.msd).sum(axis=0))  # fmt: skip
+    fit = est.fit
     set_record(
         job,
         "dynamics",
         {
-            "D_A": fit.D,
-            "D_A_reduced": reduced_diffusion(fit.D, sp["rho"], sp["T"]),
+            **run,
+            "D_A": est.D,
+            "D_A_error": est.D_error,
+            "D_A_reduced": reduced_diffusion(est.D, sp["rho"], sp["T"]),
+            "D_A_reduced_error": reduced_diffusion(est.D_error, sp["rho"], sp["T"]),
             "diffusive": fit.diffusive,
             "fit_t_start": fit.t_start,
             "fit_t_end": fit.t_end,
             "msd_loglog_slope": fit.loglog_slope,
-            "tau_alpha": tau,
-            # False: F_s never dropped below 1/e within the trajectory (too short)
-            "tau_alpha_reached": bool(np.isfinite(tau)),
-            "sha256": digests(job, DYNAMICS),
+            # the τα of the state (the equilibration tracker's is an on-the-fly estimate)
+            "tau_alpha": est.tau_alpha,
+            "tau_alpha_error": est.tau_alpha_error,
+            "tau_alpha_equilibration": float(tau_eq),
+            # False: F_s never dropped below 1/e within the window (too short)
+            "tau_alpha_reached": bool(np.isfinite(est.tau_alpha)),
+            "n_origins": est.n_origins,
+            "sha256": digests(job, DYNAMICS, DYNAMICS_TRAJECTORY),
         },
     )
 

@@ -139,25 +139,50 @@ def quench(job):
     _equilibrate(job, start, melt=False)
 
 
+def has_dynamics(job) -> bool:
+    from .rearrangements import has_dynamics as done
+
+    return done(job)
+
+
+def inherent_structure_window(params: dict, tau_alpha: float) -> float:
+    """Length of the inherent-structure window (τ): ``production_time``, or
+    ``is_window_tau_alpha`` × τα where that is longer, so that the coldest states hold
+    as many independent rearrangements per particle as the warmer ones (§II.B)."""
+    import math
+
+    if not math.isfinite(tau_alpha):
+        return params["production_time"]
+    n = math.ceil(params["is_window_tau_alpha"] * tau_alpha / params["frame_interval"])
+    return max(params["production_time"], n * params["frame_interval"])
+
+
 @Project.pre(is_equilibrated)
+@Project.pre(has_dynamics)
 @Project.post(has_production)
 @Project.operation(directives=simulation_directives())
 @exclusive(has_production)
 def production(job):
-    """Production trajectory, a frame every ``frame_interval`` τ (paper §II.B: 1 τ)."""
+    """The inherent-structure window: a frame every ``frame_interval`` τ (paper §II.B:
+    1 τ) for :func:`inherent_structure_window` (τα from the ``dynamics`` record)."""
     from pathlib import Path
 
     from . import md_runs
+    from .storage import read_record
 
+    params = parameters(job)
+    tau = read_record(job, "dynamics", "dynamics", ("tau_alpha",))["tau_alpha"]
+    window = inherent_structure_window(params, float("nan") if tau is None else tau)
     record = md_runs.run_production(
         dict(job.cached_statepoint),
-        parameters(job),
+        {**params, "production_time": window},
         start=Path(checked_input(job, EQUILIBRATED, "equilibration", "equilibrate")),
         trajectory=Path(job.fn(TRAJECTORY)),
         checkpoint=Path(job.fn("production.ckpt.npz")),
         label=label(job, "production"),
     )
     record["sha256"] = digests(job, TRAJECTORY)
+    record["window"] = window
     set_record(job, "production", record)
 
 
