@@ -6,13 +6,12 @@ import pytest
 from softness_entropy.analysis.arrhenius import (
     ArrheniusFit,
     barrier_collapse,
-    combine_replicas,
     crossover_temperature,
     fit_arrhenius,
-    strata_edges,
-    stratum_probabilities,
+    log_probability_at,
     supercooled_mask,
 )
+from softness_entropy.analysis.strata import bin_index, frame_counts, strata_edges
 
 
 def test_fit_recovers_planted_barriers_with_noise():
@@ -25,11 +24,28 @@ def test_fit_recovers_planted_barriers_with_noise():
     assert fit.sigma == pytest.approx(sigma, abs=4 * fit.sigma_error + 0.05)
     assert 0 < fit.energy_error < 0.3
     assert fit.log_probability(0.5) == pytest.approx(fit.sigma - fit.energy / 0.5)
-    replicas = [fit_arrhenius(T, np.exp(sigma - energy / T) * np.exp(rng.normal(0, 0.03, T.size)))
-                for _ in range(3)]  # fmt: skip
-    combined = combine_replicas(replicas)
-    assert combined.energy == pytest.approx(energy, abs=0.2)
     assert np.isnan(fit_arrhenius(T[:1], p[:1]).energy)
+
+
+def test_weighted_fit_of_binomial_counts_and_its_errors_cover_the_truth():
+    # P_R measured from n samples per temperature: the weighted fit's 1σ error bars
+    # must cover the planted ΔE about 68 % of the time (residual-scaled covariance)
+    rng = np.random.default_rng(5)
+    T = np.array([0.5, 0.55, 0.6, 0.65, 0.7, 0.8])
+    sigma, energy = 1.0, 3.0
+    p_true = np.exp(sigma - energy / T)
+    n = np.array([4000, 3000, 2000, 2000, 1000, 1000])
+    z = []
+    for _ in range(300):
+        k = rng.binomial(n, p_true)
+        fit = fit_arrhenius(T, k / n, n)
+        z.append((fit.energy - energy) / fit.energy_error)
+    z = np.abs(np.array(z))
+    assert 0.58 < np.mean(z < 1) < 0.78
+    # three points: the residuals now enter the error (the old cov="unscaled" did not)
+    fit3 = fit_arrhenius(T[:3], p_true[:3] * [1.0, 1.3, 0.8], n[:3])
+    exact3 = fit_arrhenius(T[:3], p_true[:3], n[:3])
+    assert fit3.energy_error > 5 * exact3.energy_error
 
 
 def test_crossover_recovers_a_planted_intersection_despite_outliers():
@@ -47,16 +63,24 @@ def test_crossover_recovers_a_planted_intersection_despite_outliers():
     assert result.spread < 0.1
 
 
-def test_strata_and_probabilities():
+def test_strata_and_counts_against_a_direct_count():
     rng = np.random.default_rng(2)
-    s = rng.normal(size=100_000)
-    rearranging = rng.uniform(size=s.size) < 1 / (1 + np.exp(-2 * s))  # softer → more
+    s = rng.normal(size=(40, 2500))
+    rearranging = rng.uniform(size=s.shape) < 1 / (1 + np.exp(-2 * s))  # softer → more
     edges = strata_edges(s)
     assert edges[0] == pytest.approx(np.percentile(s, 5))
     assert len(edges) == 6
-    p, counts = stratum_probabilities(s, rearranging, edges)
+    hits, counts = frame_counts(s, rearranging, edges)
+    assert hits.shape == counts.shape == (40, 5)
+    for b in range(5):
+        inside = (s >= edges[b]) & ((s < edges[b + 1]) | ((b == 4) & (s == edges[-1])))
+        assert counts[:, b].tolist() == inside.sum(axis=1).tolist()
+        assert hits[:, b].tolist() == (inside & rearranging).sum(axis=1).tolist()
+    p = hits.sum(axis=0) / counts.sum(axis=0)
     assert np.all(np.diff(p) > 0)
     assert counts.sum() == pytest.approx(0.9 * s.size, rel=0.01)
+    assert bin_index(np.array([edges[0], edges[-1], edges[0] - 1, edges[-1] + 1]),
+                     edges).tolist() == [0, 4, -1, -1]  # fmt: skip
     with pytest.raises(ValueError):
         strata_edges(np.ones(10))
 
@@ -104,3 +128,18 @@ def test_stride_sample_keeps_small_arrays_and_percentiles_of_large_ones():
     np.testing.assert_allclose(
         np.percentile(sample, [5, 95]), np.percentile(big, [5, 95]), atol=0.03
     )
+
+
+def test_authors_t_a_estimator_and_log_p_methods():
+    t_a = 0.8
+    energies = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
+    sigmas = -0.5 + energies / t_a
+    assert crossover_temperature(sigmas, energies, "authors").T_A == pytest.approx(t_a)
+    with pytest.raises(ValueError):
+        crossover_temperature(sigmas, energies, "mean")
+    fits = [ArrheniusFit(s, e, 0, 0) for s, e in zip(sigmas, energies, strict=True)]
+    assert log_probability_at(fits, t_a, "median") == pytest.approx(-0.5)
+    assert log_probability_at(fits, t_a, "log_mean") == pytest.approx(-0.5)
+    spread = [ArrheniusFit(np.log(p), 0.0, 0, 0) for p in (0.1, 0.2, 0.6)]
+    assert log_probability_at(spread, 1.0, "median") == pytest.approx(np.log(0.2))
+    assert log_probability_at(spread, 1.0, "log_mean") == pytest.approx(np.log(0.3))

@@ -1,12 +1,10 @@
 """Rearrangement strata, Arrhenius barriers and the crossover temperature (paper §III).
 
-* Strata (Fig. 3): five equal bins of a structural quantity X (softness S or local
-  s2) between its 5th and 95th percentiles; P_R(bin, T) = fraction of the bin's
-  particles (A, every phop frame) with phop > p_S.
+* Strata (Fig. 3): :mod:`.strata`.
 * Arrhenius/Eyring fits: ln P_R = Σ − ΔE / T per stratum (Σ activation entropy,
   ΔE activation energy, in k_B and ε_AA) by least squares in 1/T, over the supercooled
-  temperatures (:func:`supercooled_mask`); uncertainties from the fit covariance, or
-  from the spread over replicas when there are several.
+  temperatures, weighted by the binomial variance of ln P_R; uncertainties from the
+  residual-scaled covariance (the workflow adds bootstrap intervals).
 * Crossover temperature T_A (Fig. 4b): the strata's lines cross near T_A; every
   pairwise intersection 1/T = (Σ_i − Σ_j)/(ΔE_i − ΔE_j) is computed, outliers (nearly
   parallel lines) are rejected with the 1.5 × IQR rule, and the median of the rest is
@@ -20,28 +18,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-
-
-def strata_edges(values: np.ndarray, n_bins: int = 5, lower: float = 5.0, upper: float = 95.0):
-    """Edges of ``n_bins`` equal bins between the ``lower`` and ``upper`` percentiles."""
-    lo, hi = np.percentile(np.asarray(values), [lower, upper])
-    if not hi > lo:
-        raise ValueError("the structural quantity has no spread between its percentiles")
-    return np.linspace(lo, hi, n_bins + 1)
-
-
-def stratum_probabilities(
-    values: np.ndarray, rearranging: np.ndarray, edges: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """P_R per bin and the bin's sample count; values outside the edges are ignored."""
-    values = np.asarray(values).ravel()
-    rearranging = np.asarray(rearranging, dtype=bool).ravel()
-    inside = (values >= edges[0]) & (values <= edges[-1])
-    index = np.clip(np.searchsorted(edges, values[inside], side="right") - 1, 0, len(edges) - 2)
-    counts = np.bincount(index, minlength=len(edges) - 1)
-    hits = np.bincount(index, weights=rearranging[inside], minlength=len(edges) - 1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(counts > 0, hits / counts, np.nan), counts
 
 
 def supercooled_mask(
@@ -76,35 +52,43 @@ class ArrheniusFit:
         return self.sigma - self.energy / np.asarray(T, dtype=float)
 
 
-def fit_arrhenius(temperatures: np.ndarray, probabilities: np.ndarray) -> ArrheniusFit:
-    """Least-squares fit of ln P = Σ − ΔE/T (points with P ≤ 0 or NaN are dropped)."""
+def fit_arrhenius(
+    temperatures: np.ndarray, probabilities: np.ndarray, samples: np.ndarray | None = None
+) -> ArrheniusFit:
+    """Least-squares line ln P = Σ − ΔE/T in 1/T (points with P ≤ 0 or NaN dropped).
+
+    With ``samples`` (the number of samples behind each P) the fit is weighted by the
+    binomial variance of ln P, (1 − P)/(n P); without, unweighted.  With more than two
+    points the parameter covariance is scaled by the residuals (χ²/(n − 2)), so a
+    line through scattered points carries the scatter's uncertainty; two points give
+    the exact line (errors from the weights only, NaN unweighted).
+    """
     t = np.asarray(temperatures, dtype=float)
     p = np.asarray(probabilities, dtype=float)
     ok = np.isfinite(p) & (p > 0)
+    if samples is not None:
+        n = np.asarray(samples, dtype=float)
+        ok &= n > 0
     if ok.sum() < 2:
         return ArrheniusFit(np.nan, np.nan, np.nan, np.nan)
     x, y = 1.0 / t[ok], np.log(p[ok])
-    if ok.sum() == 2:
-        slope, intercept = np.polyfit(x, y, 1)
-        return ArrheniusFit(float(intercept), float(-slope), np.nan, np.nan)
-    (slope, intercept), cov = np.polyfit(x, y, 1, cov="unscaled" if ok.sum() == 3 else True)
+    if samples is None:
+        w = np.ones_like(x)
+    else:
+        # P = 1 has zero binomial variance: floor it at one sample's worth
+        var = np.maximum(1.0 - p[ok], 1.0 / n[ok]) / (n[ok] * p[ok])
+        w = 1.0 / var
+    design = np.column_stack([np.ones_like(x), -x])  # (Σ, ΔE)
+    normal = design.T @ (w[:, None] * design)
+    cov = np.linalg.inv(normal)
+    sigma, energy = cov @ (design.T @ (w * y))
+    if len(x) > 2:
+        resid = y - design @ np.array([sigma, energy])
+        cov = cov * float(np.sum(w * resid**2) / (len(x) - 2))
+    elif samples is None:
+        cov = np.full((2, 2), np.nan)
     errors = np.sqrt(np.clip(np.diag(cov), 0, None))
-    return ArrheniusFit(float(intercept), float(-slope), float(errors[1]), float(errors[0]))
-
-
-def combine_replicas(fits: list[ArrheniusFit]) -> ArrheniusFit:
-    """Mean of per-replica fits, with the replicas' standard error (one replica: as is)."""
-    if len(fits) == 1:
-        return fits[0]
-    s = np.array([f.sigma for f in fits])
-    e = np.array([f.energy for f in fits])
-    n = np.sqrt(len(fits))
-    return ArrheniusFit(
-        float(np.nanmean(s)),
-        float(np.nanmean(e)),
-        float(np.nanstd(s, ddof=1) / n),
-        float(np.nanstd(e, ddof=1) / n),
-    )
+    return ArrheniusFit(float(sigma), float(energy), float(errors[0]), float(errors[1]))
 
 
 def pairwise_crossings(sigmas: np.ndarray, energies: np.ndarray) -> np.ndarray:
@@ -124,7 +108,7 @@ def pairwise_crossings(sigmas: np.ndarray, energies: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Crossover:
-    """T_A from the strata's pairwise crossings after IQR rejection."""
+    """T_A from the strata's pairwise crossings after outlier rejection."""
 
     T_A: float
     spread: float
@@ -133,18 +117,59 @@ class Crossover:
     crossings: tuple[float, ...]
 
 
-def crossover_temperature(sigmas: np.ndarray, energies: np.ndarray) -> Crossover:
-    """Median of the pairwise crossings within [Q1 − 1.5 IQR, Q3 + 1.5 IQR]."""
+#: T_A estimators (parameter ``t_a_method``):
+#: "median_iqr": median of the crossing temperatures within [Q1 − 1.5 IQR, Q3 + 1.5 IQR]
+#: (Tukey's fences, the paper's "simple IQR outlier rejection"); "authors": the
+#: authors' code (monk, 090722-barrier-analysis): crossings in 1/T kept within
+#: (q90 − q10) of their median, T_A = 1 / mean of those.
+T_A_METHODS = ("median_iqr", "authors")
+
+
+def crossover_temperature(
+    sigmas: np.ndarray, energies: np.ndarray, method: str = "median_iqr"
+) -> Crossover:
+    """T_A from the pairwise crossings of the strata lines (:data:`T_A_METHODS`);
+    ``spread`` is the interquartile range of the kept crossing temperatures."""
+    if method not in T_A_METHODS:
+        raise ValueError(f"t_a_method must be one of {T_A_METHODS}; got {method!r}")
     t = pairwise_crossings(sigmas, energies)
     if len(t) == 0:
         return Crossover(np.nan, np.nan, 0, 0, ())
-    q1, q3 = np.percentile(t, [25, 75])
-    iqr = q3 - q1
-    keep = (t >= q1 - 1.5 * iqr) & (t <= q3 + 1.5 * iqr)
+    if method == "median_iqr":
+        q1, q3 = np.percentile(t, [25, 75])
+        iqr = q3 - q1
+        keep = (t >= q1 - 1.5 * iqr) & (t <= q3 + 1.5 * iqr)
+        t_a = float(np.median(t[keep]))
+    else:
+        inv = 1.0 / t
+        q10, med, q90 = np.percentile(inv, [10, 50, 90])
+        keep = np.abs(inv - med) <= q90 - q10
+        t_a = float(1.0 / np.mean(inv[keep]))
     used = t[keep]
     spread = float(np.subtract(*np.percentile(used, [75, 25]))) if len(used) > 1 else 0.0
-    return Crossover(float(np.median(used)), spread, int(keep.sum()), int((~keep).sum()),
+    return Crossover(t_a, spread, int(keep.sum()), int((~keep).sum()),
                      tuple(float(x) for x in t))  # fmt: skip
+
+
+#: ln P_R(T_A) of a system (parameter ``collapse_log_p``): "median" of the strata
+#: lines' ln P_R at T_A (they nearly cross there); "log_mean" (the authors' code:
+#: ln of the mean of the strata's P_R at T_A).
+LOG_P_METHODS = ("median", "log_mean")
+
+
+def log_probability_at(fits: list[ArrheniusFit], t_a: float, method: str = "median") -> float:
+    """The system's ln P_R(T_A) from its strata lines (:data:`LOG_P_METHODS`)."""
+    if method not in LOG_P_METHODS:
+        raise ValueError(f"collapse_log_p must be one of {LOG_P_METHODS}; got {method!r}")
+    if not np.isfinite(t_a):
+        return float("nan")
+    values = np.array([f.log_probability(t_a) for f in fits], dtype=float)
+    values = values[np.isfinite(values)]
+    if len(values) == 0:
+        return float("nan")
+    if method == "median":
+        return float(np.median(values))
+    return float(np.log(np.mean(np.exp(values))))
 
 
 def barrier_collapse(

@@ -127,8 +127,14 @@ def train_softness(
     seed: int = 0,
     test_fraction: float = 0.2,
     c_grid: tuple[float, ...] = C_GRID,
+    C: float | None = None,
 ) -> SoftnessModel:
-    """Train the softness SVM (module docstring) and report its accuracies."""
+    """Train the softness SVM (module docstring) and report its accuracies.
+
+    ``C`` fixes the regularisation instead of choosing it by cross-validation: the
+    seed-robustness models of a system reuse the C its first model chose, so that the
+    hyperplanes compared differ by their data (subsample, split, solver seed) only.
+    """
     from sklearn.model_selection import GridSearchCV, train_test_split
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
@@ -145,7 +151,8 @@ def train_softness(
     n_folds = int(min(5, np.bincount(y_train).min()))
     if n_folds < 2:
         raise ValueError("too few examples per class for cross-validation")
-    search = GridSearchCV(pipe, {"linearsvc__C": list(c_grid)}, cv=n_folds)
+    search = GridSearchCV(pipe, {"linearsvc__C": list(c_grid) if C is None else [C]},
+                          cv=n_folds)  # fmt: skip
     search.fit(x_train, y_train)
     best = search.best_estimator_
     scaler, svm = best.named_steps["standardscaler"], best.named_steps["linearsvc"]

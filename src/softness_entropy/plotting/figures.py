@@ -96,14 +96,24 @@ def figure1(project, systems: list[dict], out: Path) -> None:
     ax[1, 0].legend(fontsize=7)
     for s in systems:
         per = s["per_T"]
-        ax[1, 1].semilogy(
+        ax[1, 1].errorbar(
             1 / arr(per["T"]),
             arr(per["D_A"]),
-            "o-",
+            yerr=arr(per.get("D_A_error", [None] * len(per["T"]))),
+            fmt="o-",
+            capsize=2,
             color=color(s["delta"]),
             label=f"Δ = {s['delta']}",
         )
-    ax[1, 1].set(xlabel="1/T (k_B / ε_AA)", ylabel="D_A (σ_AA² / τ)", title="(d) diffusion of A")
+        onset = s.get("onset_from_D_A", {}).get("T_onset")
+        if onset is not None:
+            ax[1, 1].axvline(1 / onset, color=color(s["delta"]), ls=":", lw=0.8)
+    ax[1, 1].set_yscale("log")
+    ax[1, 1].set(
+        xlabel="1/T (k_B / ε_AA)",
+        ylabel="D_A (σ_AA² / τ)",
+        title="(d) diffusion of A (dotted: onset from D_A)",
+    )
     ax[1, 1].legend(fontsize=8)
     save(fig, out, "figure1")
 
@@ -128,19 +138,33 @@ def _strata_panel(ax, system: dict, key: str, label: str) -> None:
     pr = np.array([arr(row) for row in strata["P_R"]])
     n = pr.shape[1]
     x = np.linspace(1 / temps.max(), 1 / temps.min(), 50)
+    samples = np.array([arr(row) for row in strata.get("samples", strata["P_R"])])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # binomial standard error of each P_R (frames are correlated: a lower bound)
+        err = np.sqrt(pr * (1 - pr) / samples) if "samples" in strata else None
     for b in range(n):
         c = STRATA_CMAP(b / max(n - 1, 1))
-        ax.semilogy(
-            1 / temps, pr[:, b], "o", color=c, label=f"{label} ≈ {strata['centres'][b]:.2f}"
+        ax.errorbar(
+            1 / temps,
+            pr[:, b],
+            yerr=None if err is None else err[:, b],
+            fmt="o",
+            capsize=2,
+            color=c,
+            label=f"{label} ≈ {strata['centres'][b]:.2f}",
         )
         sig, en = strata["sigma"][b], strata["energy"][b]
         if sig is not None and en is not None:
-            ax.semilogy(x, np.exp(sig - en * x), "-", color=c, lw=1)
+            ax.plot(x, np.exp(sig - en * x), "-", color=c, lw=1)
+    ax.set_yscale("log")
     cooled = np.asarray(system["supercooled"], dtype=bool)
     if cooled.any():
         ax.axvspan(1 / temps[cooled].max(), 1 / temps.min(), color="0.9", zorder=-1)
     ax.set_ylim(top=1.5)
     flag = "" if system["supercooled_criterion_met"] else " (fit: 3 coldest T)"
+    t_a = strata.get("T_A")
+    if t_a is not None and np.isfinite(t_a):
+        ax.axvline(1 / t_a, color="k", ls="--", lw=0.8)
     ax.set(
         xlabel="1/T (k_B / ε_AA)",
         ylabel="P_R",
@@ -176,13 +200,31 @@ def figure4(project, systems: list[dict], out: Path) -> None:
     inset.set_ylabel("ρ(S, s2)", fontsize=7)
     inset.tick_params(labelsize=6)
     deltas = np.array([s["delta"] for s in systems])
-    for key, marker, label in (("S", "o", "from S"), ("s2", "s", "from local s2")):
+    for key, marker, label, shift in (
+        ("S", "o", "from S", -0.006),
+        ("s2", "s", "from local s2", 0.006),
+    ):
         t_a = arr([s[key]["T_A"] for s in systems])
-        err = arr([s[key]["T_A_spread"] for s in systems])
-        ax[1].errorbar(deltas, t_a, yerr=err, fmt=marker, capsize=3, label=label)
+        lo, hi = _interval_bars(t_a, [s[key].get("T_A_interval") for s in systems])
+        ax[1].errorbar(deltas + shift, t_a, yerr=[lo, hi], fmt=marker, capsize=3, label=label)
+    onset = arr([s.get("onset_from_D_A", {}).get("T_onset") for s in systems])
+    if np.isfinite(onset).any():
+        ax[1].plot(deltas, onset, "k^", mfc="none", label="onset of D_A (departure)")
     ax[1].set(xlabel="Δ", ylabel="T_A (ε_AA / k_B)", title="(b) crossover temperature")
     ax[1].legend(fontsize=8)
     save(fig, out, "figure4")
+
+
+def _interval_bars(values: np.ndarray, intervals) -> tuple[np.ndarray, np.ndarray]:
+    """(lower, upper) error-bar lengths from [lo, hi] intervals (NaN where absent)."""
+    values = np.asarray(values, dtype=float)
+    lo = np.full(len(values), np.nan)
+    hi = np.full(len(values), np.nan)
+    for i, iv in enumerate(intervals or []):
+        if iv is not None and iv[0] is not None and iv[1] is not None:
+            lo[i] = max(values[i] - iv[0], 0.0)
+            hi[i] = max(iv[1] - values[i], 0.0)
+    return lo, hi
 
 
 def figure5(systems: list[dict], out: Path) -> None:
@@ -219,9 +261,12 @@ def figure6(systems: list[dict], out: Path) -> None:
     fig, ax = plt.subplots(1, 2, figsize=(9, 4))
     for s in systems:
         kw = dict(color=color(s["delta"]), label=f"Δ = {s['delta']}")
-        x = arr(s["collapse"]["s2"])
-        ax[0].plot(x, arr(s["collapse"]["entropic"]), "o-", **kw)
-        ax[1].plot(x, arr(s["collapse"]["energetic"]), "o-", **kw)
+        col = s["collapse"]
+        x = arr(col["s2"])
+        for axis, key in ((ax[0], "entropic"), (ax[1], "energetic")):
+            y = arr(col[key])
+            bars = _interval_bars(y, col.get(f"{key}_interval"))
+            axis.errorbar(x, y, yerr=bars, fmt="o-", capsize=2, **kw)
     ax[0].set(
         xlabel="s2 of the softness stratum (k_B)",
         ylabel="Σ / ln P_R(T_A)",
@@ -258,9 +303,22 @@ def results_table(systems: list[dict], path: Path) -> list[dict]:
                 "delta": s["delta"],
                 "rho": s["rho"],
                 "T_A_from_S": s["S"]["T_A"],
+                "T_A_from_S_error": s["S"].get("T_A_error"),
                 "T_A_from_S_spread": s["S"]["T_A_spread"],
                 "T_A_from_s2": s["s2"]["T_A"],
+                "T_A_from_s2_error": s["s2"].get("T_A_error"),
                 "T_A_from_s2_spread": s["s2"]["T_A_spread"],
+                "T_onset_from_D_A": s.get("onset_from_D_A", {}).get("T_onset"),
+                "fitted_T": ";".join(
+                    f"{t:g}" for t, f in zip(s["temperatures"], s["supercooled"], strict=True) if f
+                ),
+                "T_A_window_bound": bool(s["S"].get("window_bound")),
+                "log_P_R_at_T_A": s["S"].get("log_P_R_at_T_A"),
+                "log_P_R_at_T_A_error": s["S"].get("log_P_R_at_T_A_error"),
+                "spread_decades_S": s["S"].get("spread_decades"),
+                "spread_decades_S_error": s["S"].get("spread_decades_error"),
+                "spread_decades_s2": s["s2"].get("spread_decades"),
+                "spread_decades_s2_error": s["s2"].get("spread_decades_error"),
                 "pearson_S_s2": s["pearson_S_s2"],
                 "svm_test_accuracy": m.get("test_accuracy"),
                 "svm_cv_accuracy": m.get("cv_accuracy"),
@@ -269,6 +327,9 @@ def results_table(systems: list[dict], path: Path) -> list[dict]:
                 "P_R_given_S_positive_coldest": s["per_T"]["P_R_given_S_positive"][0],
                 "dE_S_strata": ";".join(
                     f"{v:.4g}" if v is not None else "nan" for v in s["S"]["energy"]
+                ),
+                "dE_S_strata_error": ";".join(
+                    f"{v:.2g}" if v is not None else "nan" for v in s["S"]["energy_error"]
                 ),
                 "Sigma_S_strata": ";".join(
                     f"{v:.4g}" if v is not None else "nan" for v in s["S"]["sigma"]

@@ -124,11 +124,53 @@ DEFAULT_PARAMETERS: dict[str, Any] = {
     # SVM: held-out test fraction, seeds of the robustness check (hyperplane cosines)
     "svm_test_fraction": 0.2,
     "svm_seeds": 4,
-    # Arrhenius fits use the temperatures where at most this fraction of particles
-    # rearranges (liquid states saturate near P_R = 1)
+    # training temperatures: "below_top" (every one but the top of the ladder) or
+    # "second_coldest" (the authors' code)
+    "svm_training_temperatures": "below_top",
+    # -- conventions of the barrier analysis the paper's text leaves open (README:
+    # "Choices where the paper is silent"; each is varied in results/validation.md) --
+    # phop_label: the frame whose structure a phop window is paired with: "centre"
+    # (eq. 2 as written: A = [t − t_R/2, t], B = [t, t + t_R/2]) or "start" (the
+    # authors' code: structure at t, rearrangement within [t, t + t_R])
+    "phop_label": "centre",
+    # P_R from every pr_frame_stride-th phop frame (the authors' code: every 10th)
+    "pr_frame_stride": 1,
+    # strata: strata_bins equal bins between the 5th and 95th percentiles of the
+    # system (paper: five; the authors' code: ten)
+    "strata_bins": 5,
+    # temperatures of the Arrhenius fits: "dynamics" (the supercooled states, below the
+    # departure of ln D_A from its high-T Arrhenius line: onset_n_hot hottest states
+    # start the line, a departure ≥ onset_departure in ln D_A and ≥ 3σ ends it),
+    # "coldest" (the arrhenius_coldest_n coldest) or "pr_max" (overall P_R ≤
+    # arrhenius_max_pr)
+    "arrhenius_window": "dynamics",
+    "onset_n_hot": 3,
+    "onset_departure": 0.2,
+    "arrhenius_coldest_n": 9,
     "arrhenius_max_pr": 0.5,
+    # T_A from the strata crossings: "median_iqr" (Tukey's fences, the paper's "IQR
+    # outlier rejection") or "authors" (1/mean of 1/T within q90 − q10 of the median)
+    "t_a_method": "median_iqr",
+    # ln P_R(T_A) of the collapse: "median" of the strata lines at T_A, or "log_mean"
+    # (ln of their mean P_R, the authors' code)
+    "collapse_log_p": "median",
+    # bootstrap: replicates, block length (τ) of the resampled frames
+    "bootstrap_samples": 200,
+    "bootstrap_block": 10.0,
+    # a fitted stratum should hold at least this many rearranging samples (recorded)
+    "min_stratum_events": 10,
     # checkpoint interval of long runs (wall-clock seconds)
     "checkpoint_seconds": 300.0,
+}
+
+
+#: parameters that name a choice, and the choices
+CHOICES: dict[str, tuple[str, ...]] = {
+    "phop_label": ("centre", "start"),
+    "arrhenius_window": ("dynamics", "coldest", "pr_max"),
+    "t_a_method": ("median_iqr", "authors"),
+    "collapse_log_p": ("median", "log_mean"),
+    "svm_training_temperatures": ("below_top", "second_coldest"),
 }
 
 
@@ -315,6 +357,9 @@ def validate_parameters(params: Mapping[str, Any]) -> dict[str, Any]:
         raise ValueError(f"parameter device must be auto, cpu or gpu; got {out['device']!r}")
     if out["engine"] not in ("auto", "hoomd", "lammps"):
         raise ValueError(f"parameter engine must be auto, hoomd or lammps; got {out['engine']!r}")
+    for key, allowed in CHOICES.items():
+        if out[key] not in allowed:
+            raise ValueError(f"parameter {key} must be one of {allowed}; got {out[key]!r}")
     if out["frame_interval"] < out["dt"]:
         raise ValueError("parameter frame_interval must be at least one time step dt")
     if out["wait_tau_alpha_cold"] > out["wait_tau_alpha_hot"]:

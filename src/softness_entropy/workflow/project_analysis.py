@@ -40,7 +40,7 @@ EDGE_SAMPLE_PER_JOB = 1_000_000
 
 
 #: per-job records averaged per temperature in the system analysis (``per_T``)
-DYNAMICS_FIELDS = ("D_A", "D_A_reduced")
+DYNAMICS_FIELDS = ("D_A", "D_A_reduced", "tau_alpha")
 SOFTNESS_FIELDS = (
     "mean_S",
     "s2_global",
@@ -70,80 +70,160 @@ def has_figures(*jobs) -> bool:
     return (
         has_record(project, "results")
         and (root / RESULTS_DIR / "results.csv").exists()
+        and (root / RESULTS_DIR / "validation.md").exists()
         and all((root / FIGURES_DIR / f"{name}.png").exists() for name in FIGURES)
         and all(job.isfile("rearrangements.png") for job in jobs)
     )
 
 
-def _strata_fits(temps, replicas, probabilities, mask):
-    """P_R[T, bin] per replica (from each job's per-bin P_R), fits per bin (replicas
-    combined), T_A."""
+#: the alternative conventions the validation report varies, one at a time from the
+#: data space's parameters, and all of the authors' choices at once
+CONVENTIONS: dict[str, dict] = {
+    "phop window labelled by its start": {"phop_label": "start"},
+    "phop window labelled by its centre": {"phop_label": "centre"},
+    "P_R from every 10th frame": {"pr_frame_stride": 10},
+    "ten strata": {"strata_bins": 10},
+    "fits over the 9 coldest T": {"arrhenius_window": "coldest"},
+    "fits where P_R ≤ 0.5": {"arrhenius_window": "pr_max"},
+    "fits from the D_A departure": {"arrhenius_window": "dynamics"},
+    "authors' T_A estimator": {"t_a_method": "authors"},
+    "Tukey-fence T_A": {"t_a_method": "median_iqr"},
+    "ln of the mean P_R(T_A)": {"collapse_log_p": "log_mean"},
+    "authors' code, all choices": {
+        "phop_label": "start",
+        "pr_frame_stride": 10,
+        "strata_bins": 10,
+        "arrhenius_window": "coldest",
+        "t_a_method": "authors",
+        "collapse_log_p": "log_mean",
+    },
+}
+#: bootstrap replicates of the sensitivity rows (the default analysis uses the
+#: ``bootstrap_samples`` parameter)
+SENSITIVITY_BOOTSTRAP = 50
+
+
+def _rearrangement_arrays(job, p_soft: float) -> dict:
+    """Per phop label ("centre", "start"): S and local s2 of the A particles at the
+    labelled frames, and whether each is rearranging (phop > p_S), (rows × A) arrays."""
     import numpy as np
 
-    from ..analysis.arrhenius import combine_replicas, crossover_temperature, fit_arrhenius
-
-    t_values = np.array(sorted(set(temps)))
-    rep_values = sorted(set(replicas))
-    n_bins = len(probabilities[0])
-    pr = np.full((len(rep_values), len(t_values), n_bins), np.nan)
-    for t, r, p in zip(temps, replicas, probabilities, strict=True):
-        pr[rep_values.index(r), list(t_values).index(t)] = p
-    fits = [
-        combine_replicas(
-            [fit_arrhenius(t_values[mask], pr[i, mask, b]) for i in range(len(rep_values))]
-        )
-        for b in range(n_bins)
-    ]
-    sigmas = np.array([f.sigma for f in fits])
-    energies = np.array([f.energy for f in fits])
-    cross = crossover_temperature(sigmas, energies)
-    return t_values, np.nanmean(pr, axis=0), fits, cross
-
-
-def _rearrangement_arrays(job, p_soft: float):
-    """S and local s2 of the A particles at the phop frames, and whether each is
-    rearranging (phop > p_S): (frames × A) arrays of one job."""
     from .storage import read_h5
 
     data = read_h5(softness_file(job), "compute_softness_and_s2")
     phop = read_h5(checked_input(job, "phop.h5", "phop", "compute_phop"), "compute_phop")
-    rows = phop["frames"]
-    return data["softness"][rows], data["s2_local"][rows], phop["phop"] > p_soft
+    rows = np.arange(len(phop["phop"]))
+    h = int(phop["attrs/half_window"])
+    rearranging = phop["phop"] > p_soft
+    out = {}
+    for name, offset in (("centre", h), ("start", 0)):
+        frames = rows + offset
+        out[name] = (data["softness"][frames], data["s2_local"][frames], rearranging)
+    return out
+
+
+def fitted_temperatures(params: dict, t_values, overall_pr, departure) -> tuple:
+    """(mask over the ascending ``t_values``, criterion met) of the Arrhenius fits
+    (parameter ``arrhenius_window``); three coldest, flagged, if fewer qualify."""
+    import numpy as np
+
+    from ..analysis.arrhenius import supercooled_mask
+
+    window = params["arrhenius_window"]
+    if window == "pr_max":
+        return supercooled_mask(t_values, overall_pr, params["arrhenius_max_pr"])
+    if window == "coldest":
+        mask = np.zeros(len(t_values), bool)
+        mask[np.argsort(t_values)[: params["arrhenius_coldest_n"]]] = True
+        return mask, bool(len(t_values) >= params["arrhenius_coldest_n"])
+    mask = np.asarray(departure.supercooled, bool)
+    if mask.sum() >= 3:
+        return mask, True
+    fallback = np.zeros(len(t_values), bool)
+    fallback[np.argsort(t_values)[:3]] = True
+    return fallback, False
+
+
+def strata_analysis(params: dict, counts: dict, t_values, overall_pr, departure, seed: int,
+                    n_bootstrap: int | None = None) -> dict:  # fmt: skip
+    """Both strata analyses (S and s2) of a system under the conventions in ``params``.
+
+    ``counts[(label, quantity, bins)]``: the per-job :class:`JobCounts` lists."""
+    import numpy as np
+
+    from ..analysis.barriers import analyse_strata, window_bound
+
+    mask, met = fitted_temperatures(params, t_values, overall_pr, departure)
+    block = max(1, round(params["bootstrap_block"] / params["frame_interval"]))
+    spacing = float(np.max(np.diff(np.sort(t_values[mask])))) if mask.sum() > 1 else 0.0
+    out = {"fitted": mask, "criterion_met": met}
+    for name in ("S", "s2"):
+        res = analyse_strata(
+            counts[(params["phop_label"], name, params["strata_bins"])],
+            t_values[mask],
+            t_a_method=params["t_a_method"],
+            log_p_method=params["collapse_log_p"],
+            stride=params["pr_frame_stride"],
+            block=block,
+            n_bootstrap=params["bootstrap_samples"] if n_bootstrap is None else n_bootstrap,
+            seed=seed,
+        )
+        res["window_bound"] = window_bound(res, spacing)
+        out[name] = res
+    return out
+
+
+def _grouped_s2(jobs, t_value, edges, params) -> dict:
+    """Softness-stratum RDFs of up to 20 inherent structures per job at ``t_value``
+    → s2 of each stratum (Fig. 5)."""
+    import gsd.hoomd
+    import numpy as np
+
+    from ..analysis.strata import bin_index
+    from ..analysis.structure import RDFGrid, grouped_rdfs, pair_excess_entropy
+    from ..gsd_io import from_frame
+    from .storage import read_h5
+
+    frames, groups = [], []
+    for job in [j for j in jobs if j.cached_statepoint["T"] == t_value]:
+        data = read_h5(softness_file(job), "compute_softness_and_s2")
+        inherent = checked_input(job, "inherent.gsd", "inherent_structures", "fire_minimize")
+        with gsd.hoomd.open(inherent, mode="r") as inh:
+            picks = np.unique(np.linspace(0, len(inh) - 1, min(20, len(inh))).astype(int))
+            for k in picks:
+                conf = from_frame(inh[int(k)])
+                labels = np.full(conf.n_particles, -1)
+                labels[data["a_index"]] = bin_index(data["softness"][k], edges)
+                frames.append((conf.box_length, conf.positions, conf.typeid))
+                groups.append(labels)
+    rdf_grid = RDFGrid(params["rdf_r_max"], params["rdf_bin_width"])
+    r, g = grouped_rdfs(frames, groups, len(edges) - 1, rdf_grid)
+    n = frames[0][2]
+    densities = np.array([np.sum(n == k) for k in (0, 1)]) / frames[0][0] ** 3
+    s2 = [pair_excess_entropy(r, g[b], densities) for b in range(len(edges) - 1)]
+    return {"r": r, "g": g, "T": t_value, "s2": s2}
 
 
 def collapse_record(strata: dict, s2_of_s: list[float]) -> dict:
     """Eqs. 7–8 per softness stratum, rescaled by the system's ln P_R(T_A).
 
-    ln P_R(T_A) is the median over the strata's Arrhenius lines at T_A (they nearly
-    cross there).  When it is above ``COLLAPSE_MAX_LOG_P`` (P_R(T_A) > 0.9: T_A lies where
-    rearrangement saturates) the rescaling divides by ~0: the values are left out (NaN)
-    and flagged.
+    When ln P_R(T_A) is above ``COLLAPSE_MAX_LOG_P`` (P_R(T_A) > 0.9: T_A lies where
+    rearrangement saturates) the rescaling divides by ~0: the values are left out
+    (NaN) and flagged.
     """
     import numpy as np
 
-    from ..analysis.arrhenius import ArrheniusFit, barrier_collapse
-
-    t_a = strata["T_A"]
-    fits = [
-        ArrheniusFit(sg, en, 0.0, 0.0)
-        for sg, en in zip(strata["sigma"], strata["energy"], strict=True)
-    ]
-    log_p = float(np.median([f.log_probability(t_a) for f in fits])) if np.isfinite(t_a) else np.nan
-    ok = bool(np.isfinite(log_p) and log_p < COLLAPSE_MAX_LOG_P)
-    entropic, energetic = [], []
-    for fit in fits:
-        if ok:
-            entropy_term, energy_term = barrier_collapse(fit, t_a, log_p)
-            entropic.append(entropy_term)
-            energetic.append(energy_term)
-        else:
-            entropic.append(np.nan)
-            energetic.append(np.nan)
+    log_p = strata["log_P_R_at_T_A"]
+    ok = bool(log_p is not None and np.isfinite(log_p) and log_p < COLLAPSE_MAX_LOG_P)
+    nan = [float("nan")] * len(s2_of_s)
     return {
         "log_P_R_at_T_A": log_p,
+        "log_P_R_at_T_A_interval": strata["log_P_R_at_T_A_interval"],
         "well_conditioned": ok,
-        "entropic": entropic,
-        "energetic": energetic,
+        "entropic": list(strata["entropic"]) if ok else nan,
+        "energetic": list(strata["energetic"]) if ok else nan,
+        "entropic_interval": strata["entropic_interval"],
+        "energetic_interval": strata["energetic_interval"],
         "s2": s2_of_s,
     }
 
@@ -156,107 +236,151 @@ def collapse_record(strata: dict, s2_of_s: list[float]) -> dict:
 )
 @exclusive(has_system_analysis)
 def fit_arrhenius_barriers(*jobs):
-    """Arrhenius barriers per softness and per local-s2 stratum, T_A, s2(S) (paper §III)."""
-    import gsd.hoomd
+    """Strata of S and local s2, P_R(T), Arrhenius barriers, T_A, the collapse, with
+    bootstrap intervals, and their sensitivity to the open conventions (paper §III)."""
     import numpy as np
 
-    from ..analysis.arrhenius import strata_edges, stratum_probabilities, supercooled_mask
+    from ..analysis.barriers import JobCounts
+    from ..analysis.onset import arrhenius_departure
+    from ..analysis.strata import frame_counts, strata_edges
     from ..analysis.streaming import RunningCorrelation, stride_sample
-    from ..analysis.structure import RDFGrid, grouped_rdfs, pair_excess_entropy
-    from ..gsd_io import from_frame
-    from .storage import atomic_json, read_h5
+    from .storage import atomic_json
 
     params = parameters(jobs[0])
     sp0 = jobs[0].cached_statepoint
-    temps = [j.cached_statepoint["T"] for j in jobs]
-    replicas = [j.cached_statepoint["replica"] for j in jobs]
+    seed = round(1000 * sp0["delta"])
     # two passes, one job in memory at a time (module docstring of analysis.streaming):
     # 1. samples for the strata edges, P_R per job, the pooled correlation of S and s2
     samples: dict[str, list] = {"S": [], "s2": []}
     pr_job, pooled = [], RunningCorrelation()
     for job in jobs:
-        s_rows, s2_rows, rearranging = _rearrangement_arrays(job, params["p_soft"])
+        s_rows, s2_rows, rearranging = _rearrangement_arrays(job, params["p_soft"])[
+            params["phop_label"]
+        ]
         samples["S"].append(stride_sample(s_rows, EDGE_SAMPLE_PER_JOB))
         samples["s2"].append(stride_sample(s2_rows, EDGE_SAMPLE_PER_JOB))
         pr_job.append(float(rearranging.mean()))
         pooled.add(s_rows, s2_rows)
-    edges = {name: strata_edges(np.concatenate(v)) for name, v in samples.items()}
-    # 2. P_R per stratum of S and of s2, per job
-    per_bin: dict[str, list] = {"S": [], "s2": []}
+    all_bins = sorted({params["strata_bins"], 5, 10})
+    edges = {(name, b): strata_edges(np.concatenate(v), b)
+             for name, v in samples.items() for b in all_bins}  # fmt: skip
+    # 2. per-frame strata counts of every job, for both phop labels and both binnings
+    counts: dict[tuple, list] = {}
     for job in jobs:
-        s_rows, s2_rows, rearranging = _rearrangement_arrays(job, params["p_soft"])
-        for name, values in (("S", s_rows), ("s2", s2_rows)):
-            per_bin[name].append(stratum_probabilities(values, rearranging, edges[name])[0])
+        sp = job.cached_statepoint
+        for label, (s_rows, s2_rows, rearranging) in _rearrangement_arrays(
+            job, params["p_soft"]
+        ).items():
+            for (name, b), e in edges.items():
+                values = s_rows if name == "S" else s2_rows
+                hits, n = frame_counts(values, rearranging, e)
+                counts.setdefault((label, name, b), []).append(
+                    JobCounts(sp["T"], sp["replica"], hits, n)
+                )
+    temps = [j.cached_statepoint["T"] for j in jobs]
     t_values = np.array(sorted(set(temps)))
     overall = np.array(
         [np.mean([p for t, p in zip(temps, pr_job, strict=True) if t == tv]) for tv in t_values]
     )
-    mask, criterion_met = supercooled_mask(t_values, overall, params["arrhenius_max_pr"])
-    result: dict = {
-        "delta": sp0["delta"],
-        "rho": sp0["rho"],
-        "temperatures": t_values,
-        "P_R_overall": overall,
-        "supercooled": mask,
-        "supercooled_criterion_met": criterion_met,
-    }
-    for name in ("S", "s2"):
-        _, pr, fits, cross = _strata_fits(temps, replicas, per_bin[name], mask)
-        result[name] = {
-            "edges": edges[name],
-            "centres": 0.5 * (edges[name][1:] + edges[name][:-1]),
-            "P_R": pr,
-            "sigma": [f.sigma for f in fits],
-            "energy": [f.energy for f in fits],
-            "sigma_error": [f.sigma_error for f in fits],
-            "energy_error": [f.energy_error for f in fits],
-            "T_A": cross.T_A,
-            "T_A_spread": cross.spread,
-            "T_A_crossings": cross.crossings,
-            "T_A_rejected": cross.n_rejected,
-        }
-    # softness-stratum RDFs of the coldest inherent structures → s2 per stratum (Fig. 5)
-    coldest = [j for j in jobs if j.cached_statepoint["T"] == t_values[0]]
-    edges = np.asarray(result["S"]["edges"])
-    frames, groups = [], []
-    for job in coldest:
-        data = read_h5(softness_file(job), "compute_softness_and_s2")
-        inherent = checked_input(job, "inherent.gsd", "inherent_structures", "fire_minimize")
-        with gsd.hoomd.open(inherent, mode="r") as inh:
-            picks = np.unique(np.linspace(0, len(inh) - 1, min(20, len(inh))).astype(int))
-            for k in picks:
-                conf = from_frame(inh[int(k)])
-                labels = np.full(conf.n_particles, -1)
-                s = data["softness"][k]
-                inside = (s >= edges[0]) & (s <= edges[-1])
-                bins = np.clip(np.searchsorted(edges, s, side="right") - 1, 0, len(edges) - 2)
-                labels[data["a_index"][inside]] = bins[inside]
-                frames.append((conf.box_length, conf.positions, conf.typeid))
-                groups.append(labels)
-    rdf_grid = RDFGrid(params["rdf_r_max"], params["rdf_bin_width"])
-    r, g = grouped_rdfs(frames, groups, len(edges) - 1, rdf_grid)
-    n = frames[0][2]
-    densities = np.array([np.sum(n == k) for k in (0, 1)]) / frames[0][0] ** 3
-    s2_of_s = [pair_excess_entropy(r, g[b], densities) for b in range(len(edges) - 1)]
-    result["grouped_rdf"] = {"r": r, "g": g, "T": t_values[0], "s2": s2_of_s}
-    result["collapse"] = collapse_record(result["S"], s2_of_s)
     dyn = {j.id: read_record(j, "dynamics", "dynamics", DYNAMICS_FIELDS) for j in jobs}
     sft = {
         j.id: read_record(j, "softness", "compute_softness_and_s2", SOFTNESS_FIELDS) for j in jobs
     }
-
     by_t = {t: [j for j in jobs if j.cached_statepoint["T"] == t] for t in t_values}
 
-    def per_t(records: dict, key: str, mean) -> list:
-        return [
-            mean(np.array([records[j.id][key] for j in by_t[t]], dtype=float)) for t in t_values
-        ]
+    def per_t(records: dict, key: str) -> np.ndarray:
+        return np.array([np.nanmean(np.array([records[j.id].get(key, np.nan) for j in by_t[t]],
+                                             dtype=float)) for t in t_values])  # fmt: skip
 
-    result["per_T"] = {"T": t_values}
+    def per_t_error(records: dict, key: str) -> np.ndarray:
+        # replicas' standard error where there are several, else the job's own error
+        out = []
+        for t in t_values:
+            v = np.array([records[j.id].get(key, np.nan) for j in by_t[t]], dtype=float)
+            e = np.array([records[j.id].get(f"{key}_error", np.nan) for j in by_t[t]], float)
+            out.append(np.nanstd(v, ddof=1) / np.sqrt(len(v)) if len(v) > 1
+                       else float(e[0]))  # fmt: skip
+        return np.array(out)
+
+    d_a, d_a_err = per_t(dyn, "D_A"), per_t_error(dyn, "D_A")
+    departure = arrhenius_departure(
+        t_values, d_a, d_a_err, n_hot=params["onset_n_hot"], departure=params["onset_departure"]
+    )
+    tau = per_t(dyn, "tau_alpha")
+    departure_tau = arrhenius_departure(
+        t_values, 1.0 / tau, per_t_error(dyn, "tau_alpha") / tau**2,
+        n_hot=params["onset_n_hot"], departure=params["onset_departure"],
+    )  # fmt: skip
+    main = strata_analysis(params, counts, t_values, overall, departure, seed)
+    result: dict = {
+        "delta": sp0["delta"],
+        "rho": sp0["rho"],
+        "jobs": sorted(j.id for j in jobs),
+        "temperatures": t_values,
+        "P_R_overall": overall,
+        "supercooled": main["fitted"],
+        "supercooled_criterion_met": main["criterion_met"],
+        "conventions": {
+            k: params[k]
+            for k in (
+                "phop_label",
+                "pr_frame_stride",
+                "strata_bins",
+                "arrhenius_window",
+                "t_a_method",
+                "collapse_log_p",
+            )
+        },
+        "onset_from_D_A": {
+            "T_onset": departure.onset,
+            "bracket": departure.bracket,
+            "supercooled": departure.supercooled,
+            "activation_energy": departure.activation_energy,
+            "n_liquid": departure.n_liquid,
+            "deviation": departure.deviation,
+        },
+        "onset_from_tau_alpha": {
+            "T_onset": departure_tau.onset,
+            "bracket": departure_tau.bracket,
+            "supercooled": departure_tau.supercooled,
+        },
+    }
+    for name in ("S", "s2"):
+        e = edges[(name, params["strata_bins"])]
+        result[name] = {"edges": e, "centres": 0.5 * (e[1:] + e[:-1]), **main[name]}
+    # softness-stratum RDFs of the inherent structures → s2 per stratum (Fig. 5), at the
+    # coldest temperature and at the warmest fitted one (insensitivity to T)
+    s_edges = edges[("S", params["strata_bins"])]
+    result["grouped_rdf"] = _grouped_s2(jobs, t_values[0], s_edges, params)
+    warm = t_values[main["fitted"]].max()
+    result["grouped_rdf_warm"] = (
+        _grouped_s2(jobs, warm, s_edges, params) if warm != t_values[0] else None
+    )
+    result["collapse"] = collapse_record(result["S"], result["grouped_rdf"]["s2"])
+    # the same analysis under each alternative convention (validation report)
+    rows = []
+    for label, change in CONVENTIONS.items():
+        if all(params[k] == v for k, v in change.items()):
+            continue  # the default itself
+        alt = strata_analysis({**params, **change}, counts, t_values, overall, departure,
+                              seed, SENSITIVITY_BOOTSTRAP)  # fmt: skip
+        rows.append({
+            "convention": label,
+            "changes": change,
+            "fitted_T": t_values[alt["fitted"]],
+            **{f"{k}_{name}": alt[name][k] for name in ("S", "s2")
+               for k in ("T_A", "T_A_error", "spread_decades", "spread_decades_error",
+                         "log_P_R_at_T_A", "window_bound", "T_A_without_warmest",
+                         "T_A_without_coldest")},
+            "entropic_S": alt["S"]["entropic"],
+            "energetic_S": alt["S"]["energetic"],
+        })  # fmt: skip
+    result["sensitivity"] = rows
+    result["per_T"] = {"T": t_values, "D_A_error": d_a_err}
     for key in DYNAMICS_FIELDS:
-        result["per_T"][key] = per_t(dyn, key, np.nanmean)
+        result["per_T"][key] = per_t(dyn, key)
     for key in SOFTNESS_FIELDS:
-        result["per_T"][key] = per_t(sft, key, np.mean)
+        result["per_T"][key] = per_t(sft, key)
     result["pearson_S_s2"] = pooled.pearson
     result["model"] = read_record(jobs[0], "softness_model", "train_svm")
     path = system_file(jobs[0])
@@ -276,8 +400,10 @@ def load_systems(project) -> list[dict]:
 @exclusive(has_figures)
 def make_figures(*jobs):
     """Figures 1–6 of the paper and the results table from the whole data space."""
+    from ..analysis.validation import validate
     from ..plotting.figures import make_all_figures, results_table
     from ..plotting.job_plots import job_plots
+    from .report import write_validation
 
     project = jobs[0].project
     for job in jobs:
@@ -286,4 +412,7 @@ def make_figures(*jobs):
     root = Path(project.path)
     make_all_figures(project, systems, root / FIGURES_DIR)
     rows = results_table(systems, root / RESULTS_DIR / "results.csv")
+    claims = validate(systems)
+    write_validation(systems, claims, root / RESULTS_DIR)
+    set_record(project, "validation", claims)
     set_record(project, "results", rows)

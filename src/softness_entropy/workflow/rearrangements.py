@@ -62,28 +62,37 @@ def dynamics(job):
     sp = job.cached_statepoint
     start = checked_input(job, EQUILIBRATED, "equilibration", "equilibrate")
     tau_eq = read_record(job, "equilibration", "equilibrate", ("tau_alpha",))["tau_alpha"]
-    run = md_runs.run_dynamics_window(
-        dict(sp),
-        params,
-        start=Path(start),
-        tau_alpha=float(tau_eq),
-        output=Path(job.fn(DYNAMICS_TRAJECTORY)),
-        checkpoint=Path(job.fn("dynamics.ckpt.npz")),
-        label=label(job, "dynamics"),
-    )
-    steps, positions, _ = read_trajectory(job.fn(DYNAMICS_TRAJECTORY))
+    # the MD run is recorded on its own, so that the analysis below can be re-run
+    # (drop the "dynamics" record) without repeating it
+    if has_record(job, "dynamics_window"):
+        run = read_record(job, "dynamics_window", "dynamics", ("block_steps",))
+        trajectory = checked_input(job, DYNAMICS_TRAJECTORY, "dynamics_window", "dynamics")
+    else:
+        run = md_runs.run_dynamics_window(
+            dict(sp),
+            params,
+            start=Path(start),
+            tau_alpha=float(tau_eq),
+            output=Path(job.fn(DYNAMICS_TRAJECTORY)),
+            checkpoint=Path(job.fn("dynamics.ckpt.npz")),
+            label=label(job, "dynamics"),
+        )
+        run["sha256"] = digests(job, DYNAMICS_TRAJECTORY)
+        set_record(job, "dynamics_window", run)
+        trajectory = job.fn(DYNAMICS_TRAJECTORY)
+    steps, positions, _ = read_trajectory(trajectory)
     curves = log_periodic_curves(steps, positions, run["block_steps"], params["q_vector"])
     est = estimate_dynamics(curves, params["dt"], msd_min=params["msd_min"])
     msd, fs = curves.mean()
     times = curves.lags * params["dt"]
     atomic_savez(job.fn(DYNAMICS), times=times, msd=msd, fs=fs,
-                 origins=np.isfinite(curves.msd).sum(axis=0))  # fmt: skip
+                 origins=np.isfinite(curves.msd[0]).sum(axis=0))  # fmt: skip
     fit = est.fit
     set_record(
         job,
         "dynamics",
         {
-            **run,
+            **{k: v for k, v in run.items() if k != "sha256"},
             "D_A": est.D,
             "D_A_error": est.D_error,
             "D_A_reduced": reduced_diffusion(est.D, sp["rho"], sp["T"]),
@@ -99,7 +108,7 @@ def dynamics(job):
             # False: F_s never dropped below 1/e within the window (too short)
             "tau_alpha_reached": bool(np.isfinite(est.tau_alpha)),
             "n_origins": est.n_origins,
-            "sha256": digests(job, DYNAMICS, DYNAMICS_TRAJECTORY),
+            "sha256": digests(job, DYNAMICS),
         },
     )
 
@@ -123,6 +132,8 @@ def compute_phop(job):
     _, positions, first = read_trajectory(path)
     h = half_window(params["t_r"], interval)
     values = phop(positions, h)
+    # phop row k covers frames k … k + 2h; it labels frame k + h (eq. 2) or k (start)
+    offset = h if params["phop_label"] == "centre" else 0
     a_index = np.flatnonzero(first.typeid == 0)
     soft = soft_events(values, params["p_soft"], round(params["soft_separation"] / interval))
     hard = hard_events(values, params["p_hard"], round(params["hard_separation"] / interval))
@@ -130,20 +141,26 @@ def compute_phop(job):
         job.fn(PHOP),
         {
             "phop": values.astype(np.float32),
-            "frames": np.arange(len(values)) + h,
+            "frames": np.arange(len(values)) + offset,
             "a_index": a_index,
-            "soft/frames": soft.frames + h,
+            "soft/frames": soft.frames + offset,
             "soft/particles": a_index[soft.particles],
-            "hard/frames": hard.frames + h,
+            "hard/frames": hard.frames + offset,
             "hard/particles": a_index[hard.particles],
         },
-        attrs={"half_window": h, "t_r": params["t_r"], "units": "sigma_AA^2"},
+        attrs={
+            "half_window": h,
+            "label_offset": offset,
+            "t_r": params["t_r"],
+            "units": "sigma_AA^2",
+        },
     )
     set_record(
         job,
         "phop",
         {
             "half_window": h,
+            "label": params["phop_label"],
             "frames": int(values.shape[0]),
             "n_soft": len(soft),
             "n_hard": len(hard),

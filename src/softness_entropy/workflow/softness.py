@@ -86,10 +86,15 @@ def has_softness(job) -> bool:
     return has_record(job, "softness") and job.isfile(SOFTNESS)
 
 
-def training_jobs(jobs) -> list:
-    """The jobs whose events train the system's model (module docstring)."""
-    top = max(j.cached_statepoint["T"] for j in jobs)
-    chosen = [j for j in jobs if j.cached_statepoint["T"] < top]
+def training_jobs(jobs, choice: str = "below_top") -> list:
+    """The jobs whose events train the system's model (parameter
+    ``svm_training_temperatures``): "below_top", every temperature but the top of the
+    ladder (module docstring); "second_coldest", that temperature only (the authors'
+    code)."""
+    temps = sorted({j.cached_statepoint["T"] for j in jobs})
+    if choice == "second_coldest" and len(temps) > 1:
+        return [j for j in jobs if j.cached_statepoint["T"] == temps[1]]
+    chosen = [j for j in jobs if j.cached_statepoint["T"] < temps[-1]]
     return chosen or list(jobs)
 
 
@@ -157,7 +162,7 @@ def train_svm(*jobs):
     grid = grid_of(params)
     sp = jobs[0].cached_statepoint
     system = {"delta": sp["delta"], "rho": sp["rho"]}
-    chosen = training_jobs(jobs)
+    chosen = training_jobs(jobs, params["svm_training_temperatures"])
     parts = [
         read_h5(checked_input(j, TRAINING, "training_set", "build_structure_functions"),
                 "build_structure_functions")
@@ -165,12 +170,14 @@ def train_svm(*jobs):
     ]  # fmt: skip
     x = np.concatenate([p["features"] for p in parts])
     y = np.concatenate([p["labels"] for p in parts])
-    models = [
-        train_softness(x, y, grid=grid, system=system, seed=seed,
+    model = train_softness(x, y, grid=grid, system=system, seed=0,
+                           test_fraction=params["svm_test_fraction"])  # fmt: skip
+    # robustness: other seeds (class subsample, split, solver) at the C chosen above
+    models = [model] + [
+        train_softness(x, y, grid=grid, system=system, seed=seed, C=model.C,
                        test_fraction=params["svm_test_fraction"])
-        for seed in range(params["svm_seeds"])
+        for seed in range(1, params["svm_seeds"])
     ]  # fmt: skip
-    model = models[0]
     cosines = hyperplane_similarity(models)
     off_diagonal = cosines[~np.eye(len(models), dtype=bool)]
     model.metrics.update(

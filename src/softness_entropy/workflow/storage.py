@@ -105,6 +105,18 @@ def atomic_json(path: str | os.PathLike, data: Any) -> None:
     os.replace(tmp, path)
 
 
+def atomic_text(path: str | os.PathLike, text: str) -> None:
+    """Write a text file atomically (temporary name, fsync, rename)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
 class OperationLocked(RuntimeError):
     """Another process is running this operation on this job."""
 

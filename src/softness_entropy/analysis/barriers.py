@@ -1,0 +1,209 @@
+"""Barriers of one system from its strata counts, with bootstrap intervals (paper §III,
+Figs. 3, 4b, 6).
+
+Input: per job (one temperature and replica of a system) the (frames × bins) counts of
+samples and of rearranging samples (:func:`.strata.frame_counts`).  P_R(T, bin) pools
+the replicas at a temperature (the authors' code does the same).  Arrhenius lines are
+fitted per bin over the chosen temperatures (weighted, :func:`.arrhenius.fit_arrhenius`),
+T_A comes from their crossings, ln P_R(T_A) from the lines at T_A, and the collapse
+variables of eqs. 7–8 from both.
+
+Uncertainties: every estimate is recomputed on ``n_bootstrap`` replicates in which each
+job's frames are resampled in blocks (moving-block bootstrap; blocks of ≳ t_R keep
+correlated frames together) and, with several replicas, the replicas of each
+temperature are resampled too.  Intervals are the 16th–84th percentiles (± 1σ for a
+normal distribution) of the replicates; ``*_error`` is half their width.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .arrhenius import crossover_temperature, fit_arrhenius, log_probability_at
+from .strata import block_bootstrap_frames
+
+#: percentiles of the bootstrap interval (± 1σ of a normal distribution)
+INTERVAL = (15.87, 84.13)
+
+
+@dataclass(frozen=True)
+class JobCounts:
+    """One job's strata counts: ``hits`` and ``counts`` are (frames, bins)."""
+
+    T: float
+    replica: int
+    hits: np.ndarray
+    counts: np.ndarray
+
+
+def pooled_probabilities(
+    jobs: list[JobCounts], t_values: np.ndarray, frames: list[np.ndarray] | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(P_R, events, samples), each (len(t_values), bins), pooled over the jobs at each
+    temperature; ``frames`` selects (resampled) frame indices per job."""
+    n_bins = jobs[0].counts.shape[1]
+    hits = np.zeros((len(t_values), n_bins))
+    counts = np.zeros_like(hits)
+    index = {float(t): i for i, t in enumerate(t_values)}
+    for k, job in enumerate(jobs):
+        pick = slice(None) if frames is None else frames[k]
+        hits[index[float(job.T)]] += job.hits[pick].sum(axis=0)
+        counts[index[float(job.T)]] += job.counts[pick].sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = np.where(counts > 0, hits / counts, np.nan)
+    return p, hits, counts
+
+
+def estimate(
+    t_values: np.ndarray,
+    p: np.ndarray,
+    samples: np.ndarray,
+    fitted: np.ndarray,
+    t_a_method: str = "median_iqr",
+    log_p_method: str = "median",
+) -> dict:
+    """Point estimates from P_R(T, bin): per-bin Σ, ΔE; T_A; ln P_R(T_A); collapse
+    variables; spread of P_R across bins at the coldest temperature (decades)."""
+    fits = [fit_arrhenius(t_values[fitted], p[fitted, b], samples[fitted, b])
+            for b in range(p.shape[1])]  # fmt: skip
+    sigma = np.array([f.sigma for f in fits])
+    energy = np.array([f.energy for f in fits])
+    cross = crossover_temperature(sigma, energy, t_a_method)
+    log_p = log_probability_at(fits, cross.T_A, log_p_method)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        entropic = sigma / log_p
+        energetic = energy / (log_p * cross.T_A)
+    coldest = p[np.argmin(t_values)]
+    positive = coldest[np.isfinite(coldest) & (coldest > 0)]
+    spread = float(np.log10(positive.max() / positive.min())) if len(positive) > 1 else np.nan
+    return {
+        "fits": fits,
+        "sigma": sigma,
+        "energy": energy,
+        "crossover": cross,
+        "T_A": cross.T_A,
+        "log_P_R_at_T_A": log_p,
+        "entropic": entropic,
+        "energetic": energetic,
+        "spread_decades": spread,
+    }
+
+
+def _interval(values: np.ndarray) -> tuple[float, float]:
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    if len(v) < 2:
+        return (float("nan"), float("nan"))
+    lo, hi = np.percentile(v, INTERVAL)
+    return (float(lo), float(hi))
+
+
+def analyse_strata(
+    jobs: list[JobCounts],
+    fitted_temperatures: np.ndarray,
+    *,
+    t_a_method: str = "median_iqr",
+    log_p_method: str = "median",
+    stride: int = 1,
+    block: int = 10,
+    n_bootstrap: int = 200,
+    seed: int = 0,
+) -> dict:
+    """Strata analysis of one system with bootstrap intervals (module docstring).
+
+    ``fitted_temperatures``: the temperatures of the Arrhenius fits.  ``stride``: use
+    every ``stride``-th frame (the authors sample every 10th).  ``block``: bootstrap
+    block in (unstrided) frames; it shrinks with the stride and to half the shortest
+    job, so that every job has at least two blocks.  Returns plain arrays
+    and numbers (JSON-ready): ``T``, ``P_R``, ``events``, ``samples``, per-bin
+    ``sigma``, ``energy`` (with ``*_error`` from the fit and ``*_interval`` from the
+    bootstrap), ``T_A``, ``log_P_R_at_T_A``, ``entropic``, ``energetic``,
+    ``spread_decades`` with intervals, the bootstrap replicates (``bootstrap``) and the
+    window checks (T_A with the warmest or the coldest fitted temperature left out).
+    """
+    if stride < 1:
+        raise ValueError(f"stride must be ≥ 1; got {stride}")
+    jobs = [JobCounts(j.T, j.replica, j.hits[::stride], j.counts[::stride]) for j in jobs]
+    # the block is a time span: in strided frames it is shorter; at least two blocks
+    shortest = min(len(j.counts) for j in jobs)
+    block = int(max(1, min(round(block / stride), shortest // 2)))
+    t_values = np.array(sorted({float(j.T) for j in jobs}))
+    fitted = np.isin(t_values, np.asarray(fitted_temperatures, dtype=float))
+    p, events, samples = pooled_probabilities(jobs, t_values)
+    point = estimate(t_values, p, samples, fitted, t_a_method, log_p_method)
+
+    rng = np.random.default_rng(seed)
+    by_t: dict[float, list[int]] = {}
+    for k, job in enumerate(jobs):
+        by_t.setdefault(float(job.T), []).append(k)
+    keys = ("T_A", "log_P_R_at_T_A", "spread_decades")
+    boot: dict[str, list] = {k: [] for k in (*keys, "sigma", "energy", "entropic", "energetic")}
+    for _ in range(n_bootstrap):
+        chosen, frames = [], []
+        for members in by_t.values():
+            pick = rng.choice(members, len(members)) if len(members) > 1 else members
+            for k in pick:
+                chosen.append(jobs[k])
+                frames.append(block_bootstrap_frames(len(jobs[k].counts), block, rng))
+        pb, _, nb = pooled_probabilities(chosen, t_values, frames)
+        est = estimate(t_values, pb, nb, fitted, t_a_method, log_p_method)
+        for k in boot:
+            boot[k].append(est[k])
+
+    def window_t_a(drop: int) -> float:
+        idx = np.flatnonzero(fitted)
+        if len(idx) <= 3:
+            return float("nan")
+        keep = fitted.copy()
+        keep[idx[drop]] = False
+        return float(estimate(t_values, p, samples, keep, t_a_method, log_p_method)["T_A"])
+
+    out = {
+        "T": t_values,
+        "fitted": fitted,
+        "P_R": p,
+        "events": events,
+        "samples": samples,
+        "sigma": point["sigma"],
+        "energy": point["energy"],
+        "sigma_error": np.array([f.sigma_error for f in point["fits"]]),
+        "energy_error": np.array([f.energy_error for f in point["fits"]]),
+        "T_A_crossings": point["crossover"].crossings,
+        "T_A_spread": point["crossover"].spread,
+        "T_A_rejected": point["crossover"].n_rejected,
+        "entropic": point["entropic"],
+        "energetic": point["energetic"],
+        # T_A when the coldest (index 0 of the ascending temperatures) or the warmest
+        # fitted temperature is left out
+        "T_A_without_coldest": window_t_a(0),
+        "T_A_without_warmest": window_t_a(-1),
+        "warmest_fitted_T": float(t_values[fitted].max()) if fitted.any() else float("nan"),
+        "min_fitted_events": float(events[fitted].min()) if fitted.any() else float("nan"),
+        "n_bootstrap": n_bootstrap,
+        "bootstrap_block": block,
+        "stride": stride,
+        "bootstrap": {k: np.asarray(v, dtype=float) for k, v in boot.items()},
+    }
+    for k in keys:
+        out[k] = float(point[k])
+        out[f"{k}_interval"] = _interval(boot[k])
+        lo, hi = out[f"{k}_interval"]
+        out[f"{k}_error"] = 0.5 * (hi - lo)
+    for k in ("sigma", "energy", "entropic", "energetic"):
+        arr = np.asarray(boot[k], dtype=float)
+        out[f"{k}_interval"] = [_interval(arr[:, b]) for b in range(arr.shape[1])]
+    return out
+
+
+def window_bound(result: dict, spacing: float) -> bool:
+    """Whether T_A is a property of the fit window rather than of the system: it sits
+    within one ladder spacing above the warmest fitted temperature *and* moves by more
+    than its uncertainty when that temperature is left out."""
+    t_a, warm = result["T_A"], result["warmest_fitted_T"]
+    moved = abs(result["T_A_without_warmest"] - t_a)
+    if not (np.isfinite(t_a) and np.isfinite(warm)):
+        return False
+    err = result.get("T_A_error", 0.0)
+    return bool(0.0 <= t_a - warm <= spacing and np.isfinite(moved) and moved > max(err, 1e-12))
