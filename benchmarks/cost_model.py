@@ -4,7 +4,8 @@
 
 Built from costs measured by the other benchmarks (``benchmarks/results/*.json``, run
 them first) and the paper profile (``profiles.py``: 5 systems × 14 temperatures × 3
-replicas, N = 32768, dt = 1e-3, 1000 τ of production with a frame every τ, waits of
+replicas, N = 32768, dt = 1e-3, an inherent-structure window of max(1000 τ, 4 τα) with a
+frame every τ, a dynamics window of ≥ 10 τα reaching MSD_A = 6 σ² (≤ 2·10⁴ τ), waits of
 20 → 8 τα):
 
 * MD (melt, equilibration cascade, production): particle-steps / throughput.  LAMMPS:
@@ -18,7 +19,7 @@ replicas, N = 32768, dt = 1e-3, 1000 τ of production with a frame every τ, wai
   law and extrapolated to the colder temperatures the demo does not reach; the
   extrapolation dominates the uncertainty and is reported separately.
 * Inherent structures: FIRE steps per frame (``inherent.json``; force evaluations cost
-  what MD steps cost) × 1001 frames per job.
+  what MD steps cost) × the frames of every job's inherent-structure window.
 * Analysis: phop, structure functions + local s2 per 32768-particle frame
   (``analysis.json``), scaled to the frames of every job; single core.
 
@@ -35,8 +36,9 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import curve_fit
 
-from softness_entropy.workflow.md_runs import wait_for_index
+from softness_entropy.workflow.md_runs import DYNAMICS_MIN_BLOCKS, wait_for_index
 from softness_entropy.workflow.profiles import PROFILES
+from softness_entropy.workflow.simulation import inherent_structure_window
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -51,6 +53,11 @@ DEMO_TAU_ALPHA = {
     0.4: (0.31, 1.45, 4.00, 4.97, 8.12),
 }
 DEMO_REFERENCE_T = (2.0, 0.9, 0.7, 0.65, 0.6)
+#: D_A τα (σ²): 0.014–0.018 in the liquid of the workstation run (Δ = 0, T = 2.0–0.9);
+#: it grows below the onset (Stokes–Einstein violation), so D_A = D_TAU_ALPHA / τα
+#: underestimates the cold D_A and overestimates the dynamics window there
+#: (conservative)
+D_TAU_ALPHA = 0.015
 
 #: Published HOOMD-blue throughput (no GPU here to measure it): the ``lj-liquid``
 #: benchmark of the HOOMD-blue developers (github.com/joaander/hoomd-benchmarks,
@@ -140,12 +147,12 @@ def main() -> None:
     profile = PROFILES["paper"]
     params = profile.run_parameters()
     N, dt = profile.n_particles, params["dt"]
-    frames = round(params["production_time"] / params["frame_interval"]) + 1
     n_t = len(profile.ladder_indices)
     waits = [wait_for_index(i, n_t, params) for i in range(n_t)]
     measured = demo_tau_alpha(args.demo_root)
 
     md_time = {"melt": 0.0, "equilibration_measured": 0.0, "equilibration_extrapolated": 0.0}
+    frames_total = 0
     per_system = {}
     for delta, _rho in profile.systems:
         temps = np.array(profile.temperatures(delta))
@@ -157,19 +164,41 @@ def main() -> None:
         md_time["equilibration_measured"] += profile.replicas * float(equil[inside].sum())
         md_time["equilibration_extrapolated"] += profile.replicas * float(equil[~inside].sum())
         md_time["melt"] += profile.replicas * params["melt_time"]
+        # inherent-structure window (frames every frame_interval) and dynamics window,
+        # as the workflow sizes them from τα (simulation.inherent_structure_window,
+        # md_runs.run_dynamics_window); D_A from τα by D_A τα = D_TAU_ALPHA
+        is_window = np.array([inherent_structure_window(params, t) for t in taus])
+        d_a = D_TAU_ALPHA / taus
+        dyn = np.minimum(
+            params["dynamics_max_time"],
+            np.maximum.reduce([
+                params["dynamics_tau_alpha"] * taus,
+                DYNAMICS_MIN_BLOCKS * np.maximum(params["frame_interval"],
+                                                 params["dynamics_block_tau_alpha"] * taus),
+                params["dynamics_msd_target"] / (6 * d_a),
+            ]),
+        )  # fmt: skip
+        md_time.setdefault("production (IS window)", 0.0)
+        md_time.setdefault("dynamics window", 0.0)
+        md_time["production (IS window)"] += profile.replicas * float(is_window.sum())
+        md_time["dynamics window"] += profile.replicas * float(dyn.sum())
+        frames_total += profile.replicas * int(
+            sum(round(w / params["frame_interval"]) + 1 for w in is_window)
+        )
         per_system[delta] = {
             "T": temps.tolist(),
             "tau_alpha": taus.tolist(),
+            "is_window": is_window.tolist(),
+            "dynamics_window": dyn.tolist(),
             "equilibration_time": equil.tolist(),
             "vft": dict(zip(("log_tau0", "D_T0", "T0"), fit, strict=True)),
         }
     n_jobs = len(profile.statepoints())
-    md_time["production"] = n_jobs * params["production_time"]
+    frames = frames_total / n_jobs  # mean frames of an inherent-structure window
     particle_steps = {k: v / dt * N for k, v in md_time.items()}
-    fire_particle_steps = n_jobs * frames * fire_steps * N
-    analysis_s = n_jobs * (
-        analysis["phop_32768x1000_s"] * frames / 1000
-        + analysis["structure_functions_plus_local_s2_32768_s"] * frames
+    fire_particle_steps = frames_total * fire_steps * N
+    analysis_s = frames_total * (
+        analysis["phop_32768x1000_s"] / 1000 + analysis["structure_functions_plus_local_s2_32768_s"]
     )
     rows = {
         **{f"MD {k}": v for k, v in particle_steps.items()},
@@ -213,7 +242,8 @@ def main() -> None:
     }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "cost_model.json").write_text(json.dumps(result, indent=2))
-    print(f"paper profile: {n_jobs} jobs, N = {N}, dt = {dt}, {frames} frames per job")
+    print(f"paper profile: {n_jobs} jobs, N = {N}, dt = {dt}, {frames:.0f} inherent-structure "
+          "frames per job on average")  # fmt: skip
     source = (
         ""
         if args.gpu_particle_steps != DEFAULT_GPU_PARTICLE_STEPS

@@ -38,3 +38,9 @@ def test_jobs_job_and_project_pages(client, smoke):
     assert project_page.status_code == 200
     figures = set(re.findall(rb"figures/(figure\d)\.png", project_page.data))
     assert figures == {f"figure{k}".encode() for k in range(1, 7)}
+    # the validation report is on the project page, as a table (not escaped text)
+    assert b"The paper&#39;s claims, checked" in project_page.data or (
+        b"The paper's claims, checked" in project_page.data
+    )
+    assert project_page.data.count(b"<tr>") >= 1 + len(smoke.doc["validation"])
+    assert b"not testable" in project_page.data

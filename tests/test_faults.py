@@ -254,10 +254,14 @@ def redo(project, job, operation: str, record: str, name: str):
 
 def test_truncated_trajectory_is_named_with_its_fix(full_copy):
     job = some_job(full_copy)
-    truncate(job.fn("trajectory.gsd"))
+    truncate(job.fn("dynamics.gsd"))
     out = redo(full_copy, job, "dynamics", "dynamics", "dynamics.npz")
-    assert_clear_failure(out, "trajectory.gsd", "'production'")
+    assert_clear_failure(out, "dynamics.gsd", "'dynamics'")
     assert not job.isfile("dynamics.npz") and "dynamics" not in job.doc
+    truncate(job.fn("trajectory.gsd"))
+    out = redo(full_copy, job, "fire_minimize", "inherent_structures", "inherent.gsd")
+    assert_clear_failure(out, "trajectory.gsd", "'production'")
+    assert not job.isfile("inherent.gsd") and "inherent_structures" not in job.doc
 
 
 def test_damaged_inherent_structures_are_named_with_their_fix(full_copy):

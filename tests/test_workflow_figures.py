@@ -36,3 +36,25 @@ def test_figures_and_results_table(smoke):
         rows = list(csv.DictReader(f))
     assert len(rows) == len(smoke.doc["results"]) == 2
     assert {float(r["delta"]) for r in rows} == {0.0, 0.4}
+
+
+def test_validation_report_on_the_smoke_profile(smoke):
+    """Every claim has a row; the smoke profile (two systems, three liquid
+    temperatures each) cannot test the cross-system claims and says so."""
+    root = Path(smoke.path)
+    text = (root / "results" / "validation.md").read_text()
+    rows = smoke.doc["validation"]
+    assert [r["claim"] for r in rows] == list(range(1, 10))
+    verdicts = {r["claim"]: r["verdict"] for r in rows}
+    assert set(verdicts.values()) <= {"agree", "disagree", "not testable"}
+    for claim in (3, 4, 7, 8):  # need ≥ 3 systems or supercooled states
+        assert verdicts[claim] == "not testable", claims_text(rows, claim)
+    assert "How the open conventions move the results" in text
+    for convention in ("phop window labelled by its start", "authors' code, all choices"):
+        assert convention in text
+    with open(root / "results" / "validation.csv") as f:
+        assert len(list(csv.DictReader(f))) == len(rows)
+
+
+def claims_text(rows, claim):
+    return next(r for r in rows if r["claim"] == claim)

@@ -75,9 +75,15 @@ def test_equilibration_waited_the_required_tau_alpha(smoke):
 def test_production_frames_and_thermodynamics(smoke):
     params = params_of(smoke)
     frame_steps = round(params["frame_interval"] / params["dt"])
-    n_frames = round(params["production_time"] / params["frame_interval"]) + 1
     for job in smoke:
         T = job.cached_statepoint["T"]
+        # the inherent-structure window follows the state's τα (dynamics record)
+        tau = job.doc["dynamics"]["tau_alpha"]
+        window = max(params["production_time"],
+                     np.ceil(params["is_window_tau_alpha"] * tau / params["frame_interval"])
+                     * params["frame_interval"])  # fmt: skip
+        assert job.doc["production"]["window"] == pytest.approx(window)
+        n_frames = round(window / params["frame_interval"]) + 1
         with gsd.hoomd.open(job.fn("trajectory.gsd")) as traj:
             assert len(traj) == n_frames
             steps = [int(f.configuration.step) for f in traj]
@@ -173,7 +179,9 @@ def run_and_kill(project, job, operation: str, output: str, after_frames: int) -
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_production_resumes_after_kill_without_lost_or_duplicate_frames(smoke, tmp_path, seed):
-    source, project, job = clone_job(smoke, tmp_path, ("equilibration",), ("equilibrated.gsd",))
+    source, project, job = clone_job(
+        smoke, tmp_path, ("equilibration", "dynamics"), ("equilibrated.gsd",)
+    )
     after = int(np.random.default_rng(seed).integers(2, 26))  # a random moment of the run
     killed_at = run_and_kill(project, job, "production", "trajectory.gsd", after_frames=after)
     assert job.isfile("production.ckpt.npz")
@@ -181,7 +189,7 @@ def test_production_resumes_after_kill_without_lost_or_duplicate_frames(smoke, t
     project_cmd("exec", "production", job.id, cwd=Path(project.path))
     params = params_of(project)
     frame_steps = round(params["frame_interval"] / params["dt"])
-    n_frames = round(params["production_time"] / params["frame_interval"]) + 1
+    n_frames = round(job.doc["production"]["window"] / params["frame_interval"]) + 1
     with (
         gsd.hoomd.open(job.fn("trajectory.gsd")) as traj,
         gsd.hoomd.open(source.fn("trajectory.gsd")) as ref,
@@ -194,6 +202,40 @@ def test_production_resumes_after_kill_without_lost_or_duplicate_frames(smoke, t
             np.testing.assert_array_equal(traj[k].particles.position, ref[k].particles.position)
     assert not job.isfile("production.ckpt.npz")
     assert job.doc["production"]["frames"] == n_frames
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_dynamics_window_resumes_after_kill_on_its_schedule(smoke, tmp_path, seed):
+    from softness_entropy.analysis.dynamics import frames_up_to, log_periodic_offsets
+
+    source, project, job = clone_job(smoke, tmp_path, ("equilibration",), ("equilibrated.gsd",))
+    after = int(np.random.default_rng(seed).integers(5, 200))  # inside some block
+    killed_at = run_and_kill(project, job, "dynamics", "dynamics.gsd", after_frames=after)
+    assert job.isfile("dynamics.ckpt.npz") and "dynamics" not in job.doc
+    project_cmd("exec", "dynamics", job.id, cwd=Path(project.path))
+    run = job.doc["dynamics_window"]
+    offsets = log_periodic_offsets(
+        run["block_steps"], params_of(project)["dynamics_frames_per_decade"]
+    )
+    with (
+        gsd.hoomd.open(job.fn("dynamics.gsd")) as traj,
+        gsd.hoomd.open(source.fn("dynamics.gsd")) as ref,
+    ):
+        steps = [int(f.configuration.step) for f in traj]
+        # every scheduled frame exactly once, none lost or repeated across the kill
+        blocks = steps[-1] // run["block_steps"]
+        expected = [b * run["block_steps"] + int(o) for b in range(blocks) for o in offsets]
+        assert steps == [*expected, blocks * run["block_steps"]]
+        assert len(steps) == frames_up_to(steps[-1], run["block_steps"], offsets)
+        # frames before the block the kill interrupted are bitwise the uninterrupted run's
+        for k in range(min(killed_at - len(offsets) - 1, len(ref))):
+            np.testing.assert_array_equal(traj[k].particles.position, ref[k].particles.position)
+    assert not job.isfile("dynamics.ckpt.npz")
+    rec = job.doc["dynamics"]
+    assert (
+        rec["target_reached"] and rec["msd_from_start"] >= params_of(project)["dynamics_msd_target"]
+    )
+    assert np.isfinite(rec["D_A"]) and np.isfinite(rec["tau_alpha"])
 
 
 @pytest.mark.parametrize("seed", [1, 2])
@@ -221,7 +263,9 @@ def test_inherent_structures_resume_after_kill(smoke, tmp_path, seed):
 
 
 def test_walltime_stops_cleanly_and_resumes(smoke, tmp_path):
-    source, project, job = clone_job(smoke, tmp_path, ("equilibration",), ("equilibrated.gsd",))
+    source, project, job = clone_job(
+        smoke, tmp_path, ("equilibration", "dynamics"), ("equilibrated.gsd",)
+    )
     env = dict(os.environ, SOFTNESS_ENTROPY_DEADLINE=str(time.time() + 120.5))
     out = project_cmd("exec", "production", job.id, cwd=Path(project.path), env=env, check=False)
     assert out.returncode != 0

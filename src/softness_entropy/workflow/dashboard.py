@@ -11,6 +11,7 @@ from signac_dashboard.modules import (
     ImageViewer,
     Schema,
     StatepointList,
+    TextDisplay,
 )
 
 
@@ -24,6 +25,27 @@ class StudyDashboard(Dashboard):
     def job_sorter(self, job):
         sp = job.cached_statepoint
         return (sp["delta"], -sp["T"], sp["replica"])
+
+
+def validation_html(project) -> str:
+    """The claims table of ``results/validation.md`` (``project.doc["validation"]``)
+    as an HTML table for the dashboard's project page."""
+    from markupsafe import Markup, escape
+
+    rows = project.doc.get("validation")
+    if not rows:
+        return "No validation report yet: it is written by make_figures."
+    head = ("#", "claim", "paper", "measured here", "verdict")
+    keys = ("claim", "statement", "paper", "measured", "verdict")
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(str(r[k]))}</td>" for k in keys) + "</tr>" for r in rows
+    )
+    header = "".join(f"<th>{h}</th>" for h in head)
+    return Markup(
+        f'<table class="table is-striped is-narrow"><thead><tr>{header}</tr></thead>'
+        f"<tbody>{body}</tbody></table><p>Conventions and their effect: "
+        "<code>results/validation.md</code>.</p>"
+    )
 
 
 def make_dashboard(project=None, config: dict | None = None) -> StudyDashboard:
@@ -43,6 +65,9 @@ def make_dashboard(project=None, config: dict | None = None) -> StudyDashboard:
         FlowStatus(context="JobContext", project_module="project", project_class="Project"),
         ImageViewer(
             name="Figures 1–6", context="ProjectContext", img_globs=("figures/figure*.png",)
+        ),
+        TextDisplay(
+            name="The paper's claims, checked", context="ProjectContext", message=validation_html
         ),
         Schema(context="ProjectContext"),
     ]
