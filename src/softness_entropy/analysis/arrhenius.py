@@ -2,13 +2,13 @@
 
 * Strata (Fig. 3): :mod:`.strata`.
 * Arrhenius/Eyring fits: ln P_R = Σ − ΔE / T per stratum (Σ activation entropy,
-  ΔE activation energy, in k_B and ε_AA) by least squares in 1/T, over the supercooled
-  temperatures, weighted by the binomial variance of ln P_R; uncertainties from the
-  residual-scaled covariance (the workflow adds bootstrap intervals).
+  ΔE activation energy, in k_B and ε_AA) over the supercooled temperatures, by
+  binomial maximum likelihood of the counted events (:func:`fit_arrhenius`); the
+  workflow adds bootstrap intervals.
 * Crossover temperature T_A (Fig. 4b): the strata's lines cross near T_A; every
   pairwise intersection 1/T = (Σ_i − Σ_j)/(ΔE_i − ΔE_j) is computed, outliers (nearly
-  parallel lines) are rejected with the 1.5 × IQR rule, and the median of the rest is
-  T_A, with their spread.
+  parallel lines) are rejected, and T_A is formed from the rest
+  (:data:`T_A_METHODS`: Tukey's fences and the median, or the authors' estimator).
 * Barrier collapse (Fig. 6, eqs. 7–8): Σ / ln P_R(T_A) and ΔE / (ln P_R(T_A) T_A),
   with ln P_R(T_A) = Σ − ΔE / T_A.
 """
@@ -55,40 +55,84 @@ class ArrheniusFit:
 def fit_arrhenius(
     temperatures: np.ndarray, probabilities: np.ndarray, samples: np.ndarray | None = None
 ) -> ArrheniusFit:
-    """Least-squares line ln P = Σ − ΔE/T in 1/T (points with P ≤ 0 or NaN dropped).
+    """The line ln P = Σ − ΔE/T through P(T).
 
-    With ``samples`` (the number of samples behind each P) the fit is weighted by the
-    binomial variance of ln P, (1 − P)/(n P); without, unweighted.  With more than two
-    points the parameter covariance is scaled by the residuals (χ²/(n − 2)), so a
-    line through scattered points carries the scatter's uncertainty; two points give
-    the exact line (errors from the weights only, NaN unweighted).
+    Without ``samples``: unweighted least squares of ln P against 1/T (points with
+    P ≤ 0 or NaN dropped), the covariance scaled by the residuals.  With ``samples``
+    (the number of samples behind each P): binomial maximum likelihood of the events
+    k = P·n, k ~ Bin(n, exp(Σ − ΔE/T)) — a stratum with *no* event at a temperature
+    still counts (dropping it, as a fit of ln P must, keeps only upward fluctuations
+    of the rarest strata and biases their ΔE low) — with the covariance from the
+    observed information scaled by the Pearson dispersion χ²/(m − 2) (correlated
+    frames make the counts over-dispersed), as quasi-binomial regression does.
     """
     t = np.asarray(temperatures, dtype=float)
     p = np.asarray(probabilities, dtype=float)
-    ok = np.isfinite(p) & (p > 0)
+    nan = ArrheniusFit(np.nan, np.nan, np.nan, np.nan)
     if samples is not None:
         n = np.asarray(samples, dtype=float)
-        ok &= n > 0
+        ok = np.isfinite(p) & (n > 0)
+        if ok.sum() < 2 or not np.any(p[ok] > 0):
+            return nan
+        return _binomial_fit(1.0 / t[ok], np.round(p[ok] * n[ok]), n[ok])
+    ok = np.isfinite(p) & (p > 0)
     if ok.sum() < 2:
-        return ArrheniusFit(np.nan, np.nan, np.nan, np.nan)
+        return nan
     x, y = 1.0 / t[ok], np.log(p[ok])
-    if samples is None:
-        w = np.ones_like(x)
-    else:
-        # P = 1 has zero binomial variance: floor it at one sample's worth
-        var = np.maximum(1.0 - p[ok], 1.0 / n[ok]) / (n[ok] * p[ok])
-        w = 1.0 / var
     design = np.column_stack([np.ones_like(x), -x])  # (Σ, ΔE)
-    normal = design.T @ (w[:, None] * design)
-    cov = np.linalg.inv(normal)
-    sigma, energy = cov @ (design.T @ (w * y))
+    cov = np.linalg.inv(design.T @ design)
+    sigma, energy = cov @ (design.T @ y)
     if len(x) > 2:
         resid = y - design @ np.array([sigma, energy])
-        cov = cov * float(np.sum(w * resid**2) / (len(x) - 2))
-    elif samples is None:
+        cov = cov * float(np.sum(resid**2) / (len(x) - 2))
+    else:
         cov = np.full((2, 2), np.nan)
     errors = np.sqrt(np.clip(np.diag(cov), 0, None))
     return ArrheniusFit(float(sigma), float(energy), float(errors[0]), float(errors[1]))
+
+
+def _binomial_fit(x: np.ndarray, k: np.ndarray, n: np.ndarray) -> ArrheniusFit:
+    """Newton iterations of the binomial log-likelihood in (Σ, −ΔE) (log link)."""
+    design = np.column_stack([np.ones_like(x), x])
+    # start: least squares of ln((k + 1/2)/(n + 1)), weighted by the events
+    y0 = np.log((k + 0.5) / (n + 1.0))
+    w0 = k + 0.5
+    theta = np.linalg.solve(design.T @ (w0[:, None] * design), design.T @ (w0 * y0))
+
+    def loglik(th: np.ndarray) -> float:
+        eta = design @ th
+        if np.any(eta >= 0):
+            return -np.inf
+        return float(np.sum(k * eta + (n - k) * np.log1p(-np.exp(eta))))
+
+    current = loglik(theta)
+    if not np.isfinite(current):
+        theta = np.array([np.log(0.5) - theta[1] * x.max(), theta[1]])
+        current = loglik(theta)
+    info = np.eye(2)
+    for _ in range(200):
+        prob = np.exp(design @ theta)
+        grad = design.T @ (k - (n - k) * prob / (1 - prob))
+        info = design.T @ (((n - k) * prob / (1 - prob) ** 2)[:, None] * design)
+        step = np.linalg.solve(info + 1e-12 * np.eye(2), grad)
+        scale = 1.0
+        while scale > 1e-8:
+            trial = theta + scale * step
+            value = loglik(trial)
+            if value >= current:
+                break
+            scale *= 0.5
+        theta, current = trial, value
+        if np.max(np.abs(scale * step)) < 1e-10:
+            break
+    prob = np.exp(design @ theta)
+    info = design.T @ (((n - k) * prob / (1 - prob) ** 2 + 1e-300)[:, None] * design)
+    cov = np.linalg.inv(info)
+    if len(x) > 2:
+        chi2 = float(np.sum((k - n * prob) ** 2 / (n * prob * (1 - prob))))
+        cov = cov * chi2 / (len(x) - 2)
+    errors = np.sqrt(np.clip(np.diag(cov), 0, None))
+    return ArrheniusFit(float(theta[0]), float(-theta[1]), float(errors[0]), float(errors[1]))
 
 
 def pairwise_crossings(sigmas: np.ndarray, energies: np.ndarray) -> np.ndarray:

@@ -12,7 +12,8 @@ Uncertainties: every estimate is recomputed on ``n_bootstrap`` replicates in whi
 job's frames are resampled in blocks (moving-block bootstrap; blocks of ≳ t_R keep
 correlated frames together) and, with several replicas, the replicas of each
 temperature are resampled too.  Intervals are the 16th–84th percentiles (± 1σ for a
-normal distribution) of the replicates; ``*_error`` is half their width.
+normal distribution) of the replicates; ``*_error`` of the bootstrapped quantities is
+half their width (``sigma_error``, ``energy_error``: the fit's own covariance).
 """
 
 from __future__ import annotations
@@ -30,12 +31,17 @@ INTERVAL = (15.87, 84.13)
 
 @dataclass(frozen=True)
 class JobCounts:
-    """One job's strata counts: ``hits`` and ``counts`` are (frames, bins)."""
+    """One job's strata counts: ``hits`` and ``counts`` are (frames, bins).
+
+    ``block``: this job's bootstrap block in frames (0: the analysis default) — at
+    least the time over which a particle's rearrangements stay correlated, ~τα.
+    """
 
     T: float
     replica: int
     hits: np.ndarray
     counts: np.ndarray
+    block: int = 0
 
 
 def pooled_probabilities(
@@ -78,6 +84,8 @@ def estimate(
     coldest = p[np.argmin(t_values)]
     positive = coldest[np.isfinite(coldest) & (coldest > 0)]
     spread = float(np.log10(positive.max() / positive.min())) if len(positive) > 1 else np.nan
+    # a stratum without any event at the coldest T: the spread is a lower bound
+    spread_lower_bound = bool(np.any(np.isfinite(coldest) & (coldest == 0)))
     return {
         "fits": fits,
         "sigma": sigma,
@@ -88,6 +96,7 @@ def estimate(
         "entropic": entropic,
         "energetic": energetic,
         "spread_decades": spread,
+        "spread_lower_bound": spread_lower_bound,
     }
 
 
@@ -115,8 +124,8 @@ def analyse_strata(
 
     ``fitted_temperatures``: the temperatures of the Arrhenius fits.  ``stride``: use
     every ``stride``-th frame (the authors sample every 10th).  ``block``: bootstrap
-    block in (unstrided) frames; it shrinks with the stride and to half the shortest
-    job, so that every job has at least two blocks.  Returns plain arrays
+    block in (unstrided) frames of jobs without their own; it shrinks with the stride
+    and to half a job's frames, so that every job has at least two blocks.  Returns plain arrays
     and numbers (JSON-ready): ``T``, ``P_R``, ``events``, ``samples``, per-bin
     ``sigma``, ``energy`` (with ``*_error`` from the fit and ``*_interval`` from the
     bootstrap), ``T_A``, ``log_P_R_at_T_A``, ``entropic``, ``energetic``,
@@ -125,10 +134,13 @@ def analyse_strata(
     """
     if stride < 1:
         raise ValueError(f"stride must be ≥ 1; got {stride}")
-    jobs = [JobCounts(j.T, j.replica, j.hits[::stride], j.counts[::stride]) for j in jobs]
-    # the block is a time span: in strided frames it is shorter; at least two blocks
-    shortest = min(len(j.counts) for j in jobs)
-    block = int(max(1, min(round(block / stride), shortest // 2)))
+    # a block is a time span: in strided frames it is shorter; at least two per job
+    jobs = [
+        JobCounts(j.T, j.replica, j.hits[::stride], j.counts[::stride],
+                  int(max(1, min(round((j.block or block) / stride),
+                                 len(j.counts[::stride]) // 2))))
+        for j in jobs
+    ]  # fmt: skip
     t_values = np.array(sorted({float(j.T) for j in jobs}))
     fitted = np.isin(t_values, np.asarray(fitted_temperatures, dtype=float))
     p, events, samples = pooled_probabilities(jobs, t_values)
@@ -146,7 +158,7 @@ def analyse_strata(
             pick = rng.choice(members, len(members)) if len(members) > 1 else members
             for k in pick:
                 chosen.append(jobs[k])
-                frames.append(block_bootstrap_frames(len(jobs[k].counts), block, rng))
+                frames.append(block_bootstrap_frames(len(jobs[k].counts), jobs[k].block, rng))
         pb, _, nb = pooled_probabilities(chosen, t_values, frames)
         est = estimate(t_values, pb, nb, fitted, t_a_method, log_p_method)
         for k in boot:
@@ -182,7 +194,8 @@ def analyse_strata(
         "warmest_fitted_T": float(t_values[fitted].max()) if fitted.any() else float("nan"),
         "min_fitted_events": float(events[fitted].min()) if fitted.any() else float("nan"),
         "n_bootstrap": n_bootstrap,
-        "bootstrap_block": block,
+        "bootstrap_block": sorted({j.block for j in jobs}),
+        "spread_lower_bound": point["spread_lower_bound"],
         "stride": stride,
         "bootstrap": {k: np.asarray(v, dtype=float) for k, v in boot.items()},
     }
@@ -199,11 +212,12 @@ def analyse_strata(
 
 def window_bound(result: dict, spacing: float) -> bool:
     """Whether T_A is a property of the fit window rather than of the system: it sits
-    within one ladder spacing above the warmest fitted temperature *and* moves by more
-    than its uncertainty when that temperature is left out."""
+    between the warmest fitted temperature and the next warmer one of the ladder
+    (``spacing`` above it) *and* moves by more than its uncertainty when the warmest
+    fitted temperature is left out."""
     t_a, warm = result["T_A"], result["warmest_fitted_T"]
     moved = abs(result["T_A_without_warmest"] - t_a)
     if not (np.isfinite(t_a) and np.isfinite(warm)):
         return False
-    err = result.get("T_A_error", 0.0)
+    err = float(np.nan_to_num(result.get("T_A_error", 0.0)))
     return bool(0.0 <= t_a - warm <= spacing and np.isfinite(moved) and moved > max(err, 1e-12))

@@ -182,14 +182,14 @@ def log_periodic_curves(
 
 @dataclass(frozen=True)
 class DynamicsEstimate:
-    """D_A and τα of a state with bootstrap standard errors over time origins.
+    """D_A and τα of a state with bootstrap standard errors over particle groups.
 
     Attributes
     ----------
     D, D_error : diffusion coefficient (σ_AA²/τ) and its standard error.
     tau_alpha, tau_alpha_error : first 1/e crossing of F_s (τ) and its standard error.
     fit : the diffusion fit of the mean MSD (window, log–log slope).
-    n_origins : time origins averaged.
+    n_origins : block starts (time origins; the last one contributes lag 0 only).
     """
 
     D: float

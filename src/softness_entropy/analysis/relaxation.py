@@ -57,7 +57,8 @@ def fs_curve(
 
 
 def tau_alpha(times: np.ndarray, fs: np.ndarray, threshold: float = np.exp(-1.0)) -> float:
-    """First time F_s drops below ``threshold`` (1/e), linearly interpolated; NaN if never.
+    """First time F_s drops below ``threshold`` (1/e), ln F_s interpolated linearly in t
+    between the bracketing points; NaN if never.
 
     ``times`` and ``fs`` are matching 1-D arrays with ``times`` increasing.
     """

@@ -161,7 +161,7 @@ def _strata_panel(ax, system: dict, key: str, label: str) -> None:
     if cooled.any():
         ax.axvspan(1 / temps[cooled].max(), 1 / temps.min(), color="0.9", zorder=-1)
     ax.set_ylim(top=1.5)
-    flag = "" if system["supercooled_criterion_met"] else " (fit: 3 coldest T)"
+    flag = "" if system["supercooled_criterion_met"] else " (fit window criterion not met)"
     t_a = strata.get("T_A")
     if t_a is not None and np.isfinite(t_a):
         ax.axvline(1 / t_a, color="k", ls="--", lw=0.8)

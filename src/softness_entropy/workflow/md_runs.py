@@ -520,12 +520,15 @@ def run_dynamics_window(
     """NVT run from the equilibrated state with log-periodic frames (A and B, image
     flags) for as long as the state needs (paper §II.A, §III.A).
 
-    The run goes on block by block until both hold: the A particles' MSD from the
-    first frame is ≥ ``dynamics_msd_target`` σ² (well into the diffusive regime) and
-    the run has lasted ≥ ``dynamics_tau_alpha`` × τα and ≥ :data:`DYNAMICS_MIN_BLOCKS`
-    blocks; or it stops at ``dynamics_max_time`` (recorded as ``target_reached``
-    False).  ``tau_alpha`` is the equilibration's estimate, which sets the block.
-    Checkpointed at every block end; a resumed run drops frames after its checkpoint.
+    The run goes on block by block until, at a block end, both hold: the A particles'
+    MSD from the first frame is ≥ ``dynamics_msd_target`` σ² (well into the diffusive
+    regime) and the run has lasted ≥ ``dynamics_tau_alpha`` × τα and ≥
+    :data:`DYNAMICS_MIN_BLOCKS` blocks; or it stops at the first block end past
+    max(``dynamics_max_time``, 10 blocks) (recorded as ``target_reached`` False).
+    ``tau_alpha`` is the equilibration's estimate, which sets the block.  Checkpointed
+    after a frame every ``checkpoint_seconds`` and at every block end, and stopped
+    cleanly before the walltime after any frame (a block may take hours at the paper's
+    scale); a resumed run drops frames after its checkpoint and continues the schedule.
     """
     from ..analysis.dynamics import frames_up_to, log_periodic_offsets
 
@@ -544,7 +547,7 @@ def run_dynamics_window(
                 f"{output} has {have} frames but its checkpoint {checkpoint} expects "
                 f"{expected}: delete both to restart the dynamics window"
             )
-        if have > expected:  # killed inside a block: redo the block from its start
+        if have > expected:  # killed after its checkpoint: redo from there
             truncate_gsd(output, expected)
     else:
         conf = replace(read_configuration(start), step=0)
@@ -559,39 +562,52 @@ def run_dynamics_window(
     max_time = max(params["dynamics_max_time"], DYNAMICS_MIN_BLOCKS * block * dt)
     target = params["dynamics_msd_target"]
     origin = a_positions(read_configuration(output, 0)) if gsd_frame_count(output) else None
+
+    def next_frame(step: int) -> int:
+        start, rest = divmod(step, block)
+        later = offsets[offsets > rest]
+        return int(start * block + (later[0] if len(later) else block))
+
     with (
         make_engine(sp, conf, params, "dynamics") as md,
         explained_write_errors(output, "dynamics"),
         gsd.hoomd.open(output, mode="a") as traj,
     ):
-        if len(traj) == 0:
-            traj.append(to_frame(md.configuration()))
-            traj.flush()
-            save_checkpoint(checkpoint, md.configuration(), wall_seconds=wall_before,
-                            block_steps=block)  # fmt: skip
-            origin = a_positions(md.configuration())
-        progress = Progress(label, max_time)
-        reached = False
-        while True:
-            elapsed = md.step * dt
-            d = a_positions(md.configuration()) - origin
-            msd = float(np.einsum("ij,ij->i", d, d).mean())
-            if elapsed >= min_time * (1 - 1e-12) and msd >= target:
-                reached = True
-                break
-            if elapsed >= max_time * (1 - 1e-12):
-                break
-            if past_deadline(limit):
-                raise WalltimeReached(f"{label}: stopped at {elapsed:.6g} τ before the walltime")
-            block_start = md.step
-            for offset in [*offsets[1:], block]:
-                md.run_nvt(int(block_start + offset - md.step), T, tau)
-                traj.append(to_frame(md.configuration()))
+
+        def checkpoint_now() -> None:
             traj.flush()
             wall = wall_before + time.monotonic() - t_wall
             save_checkpoint(checkpoint, md.configuration(), wall_seconds=wall,
                             block_steps=block)  # fmt: skip
-            progress.update(md.step * dt)
+
+        if len(traj) == 0:
+            traj.append(to_frame(md.configuration()))
+            checkpoint_now()
+            origin = a_positions(md.configuration())
+        progress = Progress(label, max_time)
+        last_ckpt = time.monotonic()
+        reached = False
+        while True:
+            if md.step % block == 0:  # a block end: may the window stop here?
+                elapsed = md.step * dt
+                d = a_positions(md.configuration()) - origin
+                msd = float(np.einsum("ij,ij->i", d, d).mean())
+                if elapsed >= min_time * (1 - 1e-12) and msd >= target:
+                    reached = True
+                    break
+                if elapsed >= max_time * (1 - 1e-12):
+                    break
+            if past_deadline(limit):
+                checkpoint_now()
+                raise WalltimeReached(
+                    f"{label}: stopped at {md.step * dt:.6g} τ before the walltime"
+                )
+            md.run_nvt(next_frame(md.step) - md.step, T, tau)
+            traj.append(to_frame(md.configuration()))
+            if md.step % block == 0 or time.monotonic() - last_ckpt > params["checkpoint_seconds"]:
+                checkpoint_now()
+                last_ckpt = time.monotonic()
+                progress.update(md.step * dt)
         record = provenance(md, "dynamics", sp, wall_before + time.monotonic() - t_wall)
         record.update(
             {

@@ -25,9 +25,12 @@ from .flowproject import Project
 from .guard import exclusive
 from .simulation import parameters
 from .softness import has_softness
-from .storage import checked_input, has_record, read_record, set_record
+from .storage import checked_input, document, has_record, read_record, set_record
 
 ANALYSIS_DIR = "analysis"
+#: version of the per-system record, in its file name: a file an older version of
+#: fit_arrhenius_barriers wrote is neither read nor taken for a current one
+SYSTEM_SCHEMA = 2
 FIGURES_DIR = "figures"
 RESULTS_DIR = "results"
 #: eqs. 7–8 need ln P_R(T_A) clearly below 0; above this (P_R(T_A) > 0.9) they are skipped
@@ -56,7 +59,7 @@ def softness_file(job) -> str:
 
 def system_file(job) -> Path:
     sp = job.cached_statepoint
-    name = f"system_delta{sp['delta']}_rho{sp['rho']}.json"
+    name = f"system_delta{sp['delta']}_rho{sp['rho']}.v{SYSTEM_SCHEMA}.json"
     return Path(job.project.path) / ANALYSIS_DIR / name
 
 
@@ -77,7 +80,9 @@ def has_figures(*jobs) -> bool:
 
 
 #: the alternative conventions the validation report varies, one at a time from the
-#: data space's parameters, and all of the authors' choices at once
+#: data space's parameters, and the authors' P_R-analysis choices at once (the softness
+#: model itself — its training events' phop label, its training temperatures — is the
+#: data space's in every row: varying it means re-training)
 CONVENTIONS: dict[str, dict] = {
     "phop window labelled by its start": {"phop_label": "start"},
     "phop window labelled by its centre": {"phop_label": "centre"},
@@ -89,7 +94,7 @@ CONVENTIONS: dict[str, dict] = {
     "authors' T_A estimator": {"t_a_method": "authors"},
     "Tukey-fence T_A": {"t_a_method": "median_iqr"},
     "ln of the mean P_R(T_A)": {"collapse_log_p": "log_mean"},
-    "authors' code, all choices": {
+    "authors' P_R analysis (label, stride, ten strata, 9 coldest, T_A, ln P_R)": {
         "phop_label": "start",
         "pr_frame_stride": 10,
         "strata_bins": 10,
@@ -149,13 +154,13 @@ def strata_analysis(params: dict, counts: dict, t_values, overall_pr, departure,
     """Both strata analyses (S and s2) of a system under the conventions in ``params``.
 
     ``counts[(label, quantity, bins)]``: the per-job :class:`JobCounts` lists."""
-    import numpy as np
 
     from ..analysis.barriers import analyse_strata, window_bound
 
     mask, met = fitted_temperatures(params, t_values, overall_pr, departure)
     block = max(1, round(params["bootstrap_block"] / params["frame_interval"]))
-    spacing = float(np.max(np.diff(np.sort(t_values[mask])))) if mask.sum() > 1 else 0.0
+    warmer = t_values[t_values > t_values[mask].max()] if mask.any() else []
+    spacing = float(warmer.min() - t_values[mask].max()) if len(warmer) else 0.0
     out = {"fitted": mask, "criterion_met": met}
     for name in ("S", "s2"):
         res = analyse_strata(
@@ -264,7 +269,14 @@ def fit_arrhenius_barriers(*jobs):
     all_bins = sorted({params["strata_bins"], 5, 10})
     edges = {(name, b): strata_edges(np.concatenate(v), b)
              for name, v in samples.items() for b in all_bins}  # fmt: skip
-    # 2. per-frame strata counts of every job, for both phop labels and both binnings
+    # 2. per-frame strata counts of every job, for both phop labels and both binnings;
+    # each job's bootstrap block: max(bootstrap_block, τα) — a particle's softness and
+    # its rearrangements stay correlated for ~τα
+    blocks = {}
+    for job in jobs:
+        tau = read_record(job, "dynamics", "dynamics", ("tau_alpha",))["tau_alpha"]
+        span = max(params["bootstrap_block"], tau if tau is not None and tau == tau else 0.0)
+        blocks[job.id] = max(1, round(span / params["frame_interval"]))
     counts: dict[tuple, list] = {}
     for job in jobs:
         sp = job.cached_statepoint
@@ -275,7 +287,7 @@ def fit_arrhenius_barriers(*jobs):
                 values = s_rows if name == "S" else s2_rows
                 hits, n = frame_counts(values, rearranging, e)
                 counts.setdefault((label, name, b), []).append(
-                    JobCounts(sp["T"], sp["replica"], hits, n)
+                    JobCounts(sp["T"], sp["replica"], hits, n, blocks[job.id])
                 )
     temps = [j.cached_statepoint["T"] for j in jobs]
     t_values = np.array(sorted(set(temps)))
@@ -303,6 +315,8 @@ def fit_arrhenius_barriers(*jobs):
         return np.array(out)
 
     d_a, d_a_err = per_t(dyn, "D_A"), per_t_error(dyn, "D_A")
+    converged = np.array([all(document(j)["dynamics"].get("target_reached", False)
+                              for j in by_t[t]) for t in t_values])  # fmt: skip
     departure = arrhenius_departure(
         t_values, d_a, d_a_err, n_hot=params["onset_n_hot"], departure=params["onset_departure"]
     )
@@ -313,6 +327,7 @@ def fit_arrhenius_barriers(*jobs):
     )  # fmt: skip
     main = strata_analysis(params, counts, t_values, overall, departure, seed)
     result: dict = {
+        "schema": SYSTEM_SCHEMA,
         "delta": sp0["delta"],
         "rho": sp0["rho"],
         "jobs": sorted(j.id for j in jobs),
@@ -376,7 +391,8 @@ def fit_arrhenius_barriers(*jobs):
             "energetic_S": alt["S"]["energetic"],
         })  # fmt: skip
     result["sensitivity"] = rows
-    result["per_T"] = {"T": t_values, "D_A_error": d_a_err}
+    result["per_T"] = {"T": t_values, "D_A_error": d_a_err, "dynamics_converged": converged,
+                       "tau_alpha_error": per_t_error(dyn, "tau_alpha")}  # fmt: skip
     for key in DYNAMICS_FIELDS:
         result["per_T"][key] = per_t(dyn, key)
     for key in SOFTNESS_FIELDS:
@@ -390,7 +406,7 @@ def fit_arrhenius_barriers(*jobs):
 
 def load_systems(project) -> list[dict]:
     """Every per-system analysis record, sorted by Δ."""
-    files = sorted((Path(project.path) / ANALYSIS_DIR).glob("system_*.json"))
+    files = sorted((Path(project.path) / ANALYSIS_DIR).glob(f"system_*.v{SYSTEM_SCHEMA}.json"))
     return sorted((json.loads(f.read_text()) for f in files), key=lambda d: d["delta"])
 
 

@@ -3,7 +3,7 @@
 * ``dynamics``: the dynamics window, an NVT run from the equilibrated state with
   log-periodic frames (``dynamics.gsd``) lasting until the A particles' MSD is several
   σ² and ≥ ``dynamics_tau_alpha`` τα have passed; MSD → D_A and D*_A; F_s(Q, t) → τα
-  (*the* τα of the state), all with bootstrap errors over time origins.  Arrays in
+  (*the* τα of the state), all with bootstrap errors over particle groups.  Arrays in
   ``dynamics.npz`` (``times`` τ, ``msd`` σ², ``fs``, ``origins`` per lag), scalars in
   ``job.doc["dynamics"]``.
 * ``compute_phop``: phop (eq. 2) of every A particle on the inherent-structure
@@ -107,6 +107,10 @@ def dynamics(job):
             "tau_alpha_equilibration": float(tau_eq),
             # False: F_s never dropped below 1/e within the window (too short)
             "tau_alpha_reached": bool(np.isfinite(est.tau_alpha)),
+            # window length in units of the measured τα (≥ dynamics_tau_alpha wanted)
+            "window_tau_alpha": run["time"] / est.tau_alpha
+            if np.isfinite(est.tau_alpha)
+            else float("nan"),
             "n_origins": est.n_origins,
             "sha256": digests(job, DYNAMICS),
         },

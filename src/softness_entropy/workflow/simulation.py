@@ -165,14 +165,19 @@ def inherent_structure_window(params: dict, tau_alpha: float) -> float:
 def production(job):
     """The inherent-structure window: a frame every ``frame_interval`` τ (paper §II.B:
     1 τ) for :func:`inherent_structure_window` (τα from the ``dynamics`` record)."""
+    import math
     from pathlib import Path
 
     from . import md_runs
     from .storage import read_record
 
     params = parameters(job)
-    tau = read_record(job, "dynamics", "dynamics", ("tau_alpha",))["tau_alpha"]
-    window = inherent_structure_window(params, float("nan") if tau is None else tau)
+    dyn = read_record(job, "dynamics", "dynamics", ("tau_alpha", "time"))
+    tau = float("nan") if dyn["tau_alpha"] is None else dyn["tau_alpha"]
+    if not math.isfinite(tau):
+        # F_s never reached 1/e within the dynamics window: τα is longer than it
+        tau = max(dyn.get("tau_alpha_equilibration") or 0.0, dyn["time"])
+    window = inherent_structure_window(params, tau)
     record = md_runs.run_production(
         dict(job.cached_statepoint),
         {**params, "production_time": window},
