@@ -313,9 +313,11 @@ def test_hoomd_runs_the_simulation_stages(smoke, tmp_path):
     _, project, job = clone_job(smoke, tmp_path, ("equilibration",), ("equilibrated.gsd",))
     project.doc["parameters"] = {**project.doc["parameters"], "engine": "hoomd",
                                  "production_time": 4.0}  # fmt: skip
-    for operation in ("production", "fire_minimize"):
+    for operation in ("dynamics", "production", "fire_minimize"):
         project_cmd("exec", operation, job.id, cwd=Path(project.path))
     params = params_of(project)
+    assert job.doc["dynamics_window"]["engine"] == "hoomd"
+    assert np.isfinite(job.doc["dynamics"]["D_A"]) and job.doc["dynamics"]["target_reached"]
     assert job.doc["production"]["engine"] == "hoomd"
     assert job.doc["inherent_structures"]["engine"] == "hoomd"
     with (

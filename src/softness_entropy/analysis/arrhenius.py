@@ -105,28 +105,36 @@ def _binomial_fit(x: np.ndarray, k: np.ndarray, n: np.ndarray) -> ArrheniusFit:
             return -np.inf
         return float(np.sum(k * eta + (n - k) * np.log1p(-np.exp(eta))))
 
+    eta = design @ theta
+    if np.any(eta >= 0):  # start inside the domain P < 1
+        theta = theta - np.array([eta.max() - np.log(0.99), 0.0])
     current = loglik(theta)
-    if not np.isfinite(current):
-        theta = np.array([np.log(0.5) - theta[1] * x.max(), theta[1]])
-        current = loglik(theta)
-    info = np.eye(2)
     for _ in range(200):
         prob = np.exp(design @ theta)
         grad = design.T @ (k - (n - k) * prob / (1 - prob))
         info = design.T @ (((n - k) * prob / (1 - prob) ** 2)[:, None] * design)
-        step = np.linalg.solve(info + 1e-12 * np.eye(2), grad)
-        scale = 1.0
+        # least squares: P → 1 (every sample rearranging, liquid states) leaves no
+        # information on one combination; step along the others
+        step = np.linalg.lstsq(info, grad, rcond=None)[0]
+        scale, improved = 1.0, False
         while scale > 1e-8:
             trial = theta + scale * step
             value = loglik(trial)
-            if value >= current:
+            if np.isfinite(value) and value >= current:
+                improved = True
                 break
             scale *= 0.5
+        if not improved:
+            break
         theta, current = trial, value
         if np.max(np.abs(scale * step)) < 1e-10:
             break
     prob = np.exp(design @ theta)
-    info = design.T @ (((n - k) * prob / (1 - prob) ** 2 + 1e-300)[:, None] * design)
+    info = design.T @ (((n - k) * prob / (1 - prob) ** 2)[:, None] * design)
+    if not np.all(np.isfinite(theta)):
+        return ArrheniusFit(np.nan, np.nan, np.nan, np.nan)
+    if not np.all(np.isfinite(info)) or np.linalg.matrix_rank(info) < 2:
+        return ArrheniusFit(float(theta[0]), float(-theta[1]), np.nan, np.nan)
     cov = np.linalg.inv(info)
     if len(x) > 2:
         chi2 = float(np.sum((k - n * prob) ** 2 / (n * prob * (1 - prob))))

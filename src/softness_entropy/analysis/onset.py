@@ -1,13 +1,18 @@
 """The onset of supercooled dynamics from D_A(T) (paper §III.A; Figs. 1d, 2).
 
 In the liquid the diffusivity is Arrhenius, ln D = a − E/T; below the onset
-temperature it falls faster (the "crossover" of §III.A).  Starting from the
-``n_hot`` hottest temperatures, the Arrhenius line is grown one temperature at a time,
-coldest last, as long as the next colder state lies on it; the first state slower
-than the line by more than ``max(departure, n_sigma × its uncertainty)`` in ln D, and
-every colder one, is supercooled.  The onset lies between the coldest Arrhenius state
-and the first departing one; it is reported as their midpoint in 1/T with that
-bracket.  The same function applies to 1/τα (τα ∝ 1/D in the liquid).
+temperature it falls faster (the "crossover" of §III.A).  The Arrhenius line is fitted
+to the ``n_hot`` hottest temperatures (weighted by the errors of ln D, scaled by the
+residuals where they exceed them) and extrapolated; the first colder state slower than
+the line by more than ``max(departure, n_sigma × σ)`` in ln D (σ: its own error and
+the line's extrapolation error combined), and every colder one, is supercooled.  The
+onset lies between the coldest state still on the line and the first departing one;
+it is reported as their midpoint in 1/T with that bracket.  The same function
+applies to 1/τα (τα ∝ 1/D in the liquid).
+
+(The line is *not* refitted as colder states join it: a line refitted to every state
+that is still close absorbs a gradual curvature and then never departs — the first
+version did this and put the onset of Δ = 0 at T ≈ 0.57.)
 
 These supercooled temperatures are the ones whose P_R strata are fitted (the paper:
 "Arrhenius fits in the supercooled regime"), chosen from the dynamics and not from
@@ -31,7 +36,7 @@ class Departure:
     onset : midpoint in 1/T of ``bracket`` (NaN when nothing departs).
     bracket : (coldest Arrhenius T, warmest departing T).
     activation_energy : E of the liquid's line (ε_AA), ln D = a − E/T.
-    n_liquid : temperatures on the line.
+    n_liquid : temperatures the line is fitted to (``n_hot``).
     deviation : (n,) ln D_line − ln D (positive: slower than Arrhenius).
     """
 
@@ -71,30 +76,33 @@ def arrhenius_departure(
     if n <= n_hot or not np.all(np.isfinite(y[order[:n_hot]])):
         return Departure(np.zeros(n, bool), np.nan, (np.nan, np.nan), np.nan, min(n, n_hot),
                          deviation)  # fmt: skip
-    liquid = list(order[:n_hot])
+    hot = order[:n_hot]
+    x = 1.0 / t[hot]
+    w = 1.0 / np.maximum(err[hot], 1e-12) ** 2 if np.any(err[hot] > 0) else np.ones(n_hot)
+    design = np.column_stack([np.ones(n_hot), x])
+    cov = np.linalg.inv(design.T @ (w[:, None] * design))
+    coef = cov @ (design.T @ (w * y[hot]))
+    resid = y[hot] - design @ coef
+    if n_hot > 2:  # residuals larger than the errors widen the line's uncertainty
+        cov = cov * max(1.0, float(np.sum(w * resid**2) / (n_hot - 2)))
+    line = coef[0] + coef[1] / t
+    deviation = line - y
     first_departing = None
+    last_ok = hot[-1]
     for k in order[n_hot:]:
-        x = 1.0 / t[liquid]
-        coef, cov = np.polyfit(x, y[liquid], 1, cov="unscaled")
-        resid = y[liquid] - np.polyval(coef, x)
-        scale = resid.var(ddof=2) if len(liquid) > 2 else 0.0
-        pred = np.polyval(coef, 1.0 / t[k])
-        pred_var = scale * np.array([1.0 / t[k], 1.0]) @ cov @ np.array([1.0 / t[k], 1.0])
-        sigma = float(np.sqrt(max(pred_var, 0.0) + err[k] ** 2))
-        deviation[k] = pred - y[k]
+        g = np.array([1.0, 1.0 / t[k]])
+        sigma = float(np.sqrt(max(g @ cov @ g, 0.0) + err[k] ** 2))
         if not np.isfinite(y[k]) or deviation[k] > max(departure, n_sigma * sigma):
             first_departing = k
             break
-        liquid.append(k)
-    coef = np.polyfit(1.0 / t[liquid], y[liquid], 1)
-    deviation = np.polyval(coef, 1.0 / t) - y
+        last_ok = k
     supercooled = np.zeros(n, bool)
     if first_departing is None:
-        return Departure(supercooled, np.nan, (float(t[liquid[-1]]), np.nan), float(-coef[0]),
-                         len(liquid), deviation)  # fmt: skip
+        return Departure(supercooled, np.nan, (float(t[last_ok]), np.nan), float(-coef[1]),
+                         n_hot, deviation)  # fmt: skip
     t_dep = t[first_departing]
     supercooled = t <= t_dep
-    t_ok = t[liquid[-1]]
+    t_ok = t[last_ok]
     onset = 2.0 / (1.0 / t_ok + 1.0 / t_dep)
-    return Departure(supercooled, float(onset), (float(t_ok), float(t_dep)), float(-coef[0]),
-                     len(liquid), deviation)  # fmt: skip
+    return Departure(supercooled, float(onset), (float(t_ok), float(t_dep)), float(-coef[1]),
+                     n_hot, deviation)  # fmt: skip

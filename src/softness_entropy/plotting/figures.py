@@ -207,9 +207,13 @@ def figure4(project, systems: list[dict], out: Path) -> None:
         t_a = arr([s[key]["T_A"] for s in systems])
         lo, hi = _interval_bars(t_a, [s[key].get("T_A_interval") for s in systems])
         ax[1].errorbar(deltas + shift, t_a, yerr=[lo, hi], fmt=marker, capsize=3, label=label)
-    onset = arr([s.get("onset_from_D_A", {}).get("T_onset") for s in systems])
-    if np.isfinite(onset).any():
-        ax[1].plot(deltas, onset, "k^", mfc="none", label="onset of D_A (departure)")
+    for key, marker, label in (
+        ("onset_from_tau_alpha", "v", "onset of τα (departure)"),
+        ("onset_from_D_A", "^", "onset of D_A (departure)"),
+    ):
+        onset = arr([s.get(key, {}).get("T_onset") for s in systems])
+        if np.isfinite(onset).any():
+            ax[1].plot(deltas, onset, "k" + marker, mfc="none", label=label)
     ax[1].set(xlabel="Δ", ylabel="T_A (ε_AA / k_B)", title="(b) crossover temperature")
     ax[1].legend(fontsize=8)
     save(fig, out, "figure4")
@@ -308,6 +312,7 @@ def results_table(systems: list[dict], path: Path) -> list[dict]:
                 "T_A_from_s2": s["s2"]["T_A"],
                 "T_A_from_s2_error": s["s2"].get("T_A_error"),
                 "T_A_from_s2_spread": s["s2"]["T_A_spread"],
+                "T_onset_from_tau_alpha": s.get("onset_from_tau_alpha", {}).get("T_onset"),
                 "T_onset_from_D_A": s.get("onset_from_D_A", {}).get("T_onset"),
                 "fitted_T": ";".join(
                     f"{t:g}" for t, f in zip(s["temperatures"], s["supercooled"], strict=True) if f

@@ -138,12 +138,12 @@ DEFAULT_PARAMETERS: dict[str, Any] = {
     # strata: strata_bins equal bins between the 5th and 95th percentiles of the
     # system (paper: five; the authors' code: ten)
     "strata_bins": 5,
-    # temperatures of the Arrhenius fits: "dynamics" (the supercooled states, below the
-    # departure of ln D_A from its high-T Arrhenius line: onset_n_hot hottest states
-    # start the line, a departure ≥ onset_departure in ln D_A and ≥ 3σ ends it),
+    # temperatures of the Arrhenius fits: "tau_alpha" or "D_A" (the supercooled states,
+    # below the departure of ln τα or ln D_A from the Arrhenius line of the onset_n_hot
+    # hottest states: slower than it by ≥ onset_departure in the log and ≥ 3σ),
     # "coldest" (the arrhenius_coldest_n coldest) or "pr_max" (overall P_R ≤
     # arrhenius_max_pr)
-    "arrhenius_window": "dynamics",
+    "arrhenius_window": "tau_alpha",
     "onset_n_hot": 3,
     "onset_departure": 0.2,
     "arrhenius_coldest_n": 9,
@@ -167,7 +167,7 @@ DEFAULT_PARAMETERS: dict[str, Any] = {
 #: parameters that name a choice, and the choices
 CHOICES: dict[str, tuple[str, ...]] = {
     "phop_label": ("centre", "start"),
-    "arrhenius_window": ("dynamics", "coldest", "pr_max"),
+    "arrhenius_window": ("tau_alpha", "D_A", "coldest", "pr_max"),
     "t_a_method": ("median_iqr", "authors"),
     "collapse_log_p": ("median", "log_mean"),
     "svm_training_temperatures": ("below_top", "second_coldest"),

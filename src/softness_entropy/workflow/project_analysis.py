@@ -90,7 +90,8 @@ CONVENTIONS: dict[str, dict] = {
     "ten strata": {"strata_bins": 10},
     "fits over the 9 coldest T": {"arrhenius_window": "coldest"},
     "fits where P_R ≤ 0.5": {"arrhenius_window": "pr_max"},
-    "fits from the D_A departure": {"arrhenius_window": "dynamics"},
+    "fits below the D_A departure": {"arrhenius_window": "D_A"},
+    "fits below the τα departure": {"arrhenius_window": "tau_alpha"},
     "authors' T_A estimator": {"t_a_method": "authors"},
     "Tukey-fence T_A": {"t_a_method": "median_iqr"},
     "ln of the mean P_R(T_A)": {"collapse_log_p": "log_mean"},
@@ -127,9 +128,10 @@ def _rearrangement_arrays(job, p_soft: float) -> dict:
     return out
 
 
-def fitted_temperatures(params: dict, t_values, overall_pr, departure) -> tuple:
+def fitted_temperatures(params: dict, t_values, overall_pr, onsets: dict) -> tuple:
     """(mask over the ascending ``t_values``, criterion met) of the Arrhenius fits
-    (parameter ``arrhenius_window``); three coldest, flagged, if fewer qualify."""
+    (parameter ``arrhenius_window``; ``onsets``: the :class:`Departure` of τα and of
+    D_A); the three coldest, flagged, if fewer than three qualify."""
     import numpy as np
 
     from ..analysis.arrhenius import supercooled_mask
@@ -141,7 +143,7 @@ def fitted_temperatures(params: dict, t_values, overall_pr, departure) -> tuple:
         mask = np.zeros(len(t_values), bool)
         mask[np.argsort(t_values)[: params["arrhenius_coldest_n"]]] = True
         return mask, bool(len(t_values) >= params["arrhenius_coldest_n"])
-    mask = np.asarray(departure.supercooled, bool)
+    mask = np.asarray(onsets[window].supercooled, bool)
     if mask.sum() >= 3:
         return mask, True
     fallback = np.zeros(len(t_values), bool)
@@ -149,7 +151,7 @@ def fitted_temperatures(params: dict, t_values, overall_pr, departure) -> tuple:
     return fallback, False
 
 
-def strata_analysis(params: dict, counts: dict, t_values, overall_pr, departure, seed: int,
+def strata_analysis(params: dict, counts: dict, t_values, overall_pr, onsets: dict, seed: int,
                     n_bootstrap: int | None = None) -> dict:  # fmt: skip
     """Both strata analyses (S and s2) of a system under the conventions in ``params``.
 
@@ -157,7 +159,7 @@ def strata_analysis(params: dict, counts: dict, t_values, overall_pr, departure,
 
     from ..analysis.barriers import analyse_strata, window_bound
 
-    mask, met = fitted_temperatures(params, t_values, overall_pr, departure)
+    mask, met = fitted_temperatures(params, t_values, overall_pr, onsets)
     block = max(1, round(params["bootstrap_block"] / params["frame_interval"]))
     warmer = t_values[t_values > t_values[mask].max()] if mask.any() else []
     spacing = float(warmer.min() - t_values[mask].max()) if len(warmer) else 0.0
@@ -325,7 +327,8 @@ def fit_arrhenius_barriers(*jobs):
         t_values, 1.0 / tau, per_t_error(dyn, "tau_alpha") / tau**2,
         n_hot=params["onset_n_hot"], departure=params["onset_departure"],
     )  # fmt: skip
-    main = strata_analysis(params, counts, t_values, overall, departure, seed)
+    onsets = {"D_A": departure, "tau_alpha": departure_tau}
+    main = strata_analysis(params, counts, t_values, overall, onsets, seed)
     result: dict = {
         "schema": SYSTEM_SCHEMA,
         "delta": sp0["delta"],
@@ -358,6 +361,8 @@ def fit_arrhenius_barriers(*jobs):
             "T_onset": departure_tau.onset,
             "bracket": departure_tau.bracket,
             "supercooled": departure_tau.supercooled,
+            "activation_energy": departure_tau.activation_energy,
+            "deviation": departure_tau.deviation,
         },
     }
     for name in ("S", "s2"):
@@ -377,7 +382,7 @@ def fit_arrhenius_barriers(*jobs):
     for label, change in CONVENTIONS.items():
         if all(params[k] == v for k, v in change.items()):
             continue  # the default itself
-        alt = strata_analysis({**params, **change}, counts, t_values, overall, departure,
+        alt = strata_analysis({**params, **change}, counts, t_values, overall, onsets,
                               seed, SENSITIVITY_BOOTSTRAP)  # fmt: skip
         rows.append({
             "convention": label,
