@@ -12,10 +12,15 @@ JOBS ?= $(shell nproc)
 # the workstation reproduction's own data space (never mixed with the demo's)
 REPRODUCE_ROOT ?= reproduce
 
-$(VENV)/.installed: pyproject.toml requirements.txt
+# HOOMD-blue for the tests: the CPU build in ../shared/wheels/ where it is (our machines
+# and CI; conda users have it from environment.yml); without it the HOOMD tests skip
+HOOMD_WHEEL ?= $(firstword $(wildcard ../shared/wheels/hoomd-*-cp311-cp311-linux_x86_64.whl))
+
+$(VENV)/.installed: pyproject.toml requirements.txt $(HOOMD_WHEEL)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	$(if $(HOOMD_WHEEL),$(PY) -m pip install --quiet $(HOOMD_WHEEL))
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 

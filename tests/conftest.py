@@ -94,3 +94,23 @@ def smoke(tmp_path_factory) -> signac.Project:
     print(f"smoke workflow: {time.perf_counter() - start:.1f} s")
     assert "Execute operation" in out.stderr + out.stdout
     return signac.get_project(root)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say which MD engines the run exercised (``make test`` prints it last)."""
+    counts = {"lammps": 0, "hoomd": 0}
+    skipped_hoomd = 0
+    for outcome in ("passed", "failed"):
+        for report in terminalreporter.stats.get(outcome, []):
+            if getattr(report, "when", "call") != "call":
+                continue
+            words = getattr(report, "keywords", {})
+            for name in counts:
+                if name in words or f"[{name}" in report.nodeid or f"-{name}]" in report.nodeid:
+                    counts[name] += 1
+    for report in terminalreporter.stats.get("skipped", []):
+        if "hoomd" in getattr(report, "keywords", {}):
+            skipped_hoomd += 1
+    line = ", ".join(f"{k}: {v} tests" for k, v in counts.items())
+    note = f"; {skipped_hoomd} HOOMD-blue tests skipped (not importable)" if skipped_hoomd else ""
+    terminalreporter.write_line(f"engines tested — {line}{note}")

@@ -210,3 +210,31 @@ def test_energy_is_conserved_without_thermostat(engine_name, delta, kT):
     # 10 tau of velocity Verlet at dt = 0.002: fluctuations and drift ~1e-3 per particle
     assert np.ptp(energies) < 2e-2
     assert abs(energies[-1] - energies[0]) < 1e-2
+
+
+@pytest.mark.hoomd
+@pytest.mark.skipif(not HAVE_HOOMD, reason="hoomd is not importable")
+def test_gpu_request_without_a_gpu_is_a_clear_error(monkeypatch):
+    """device='gpu' never falls back to the CPU silently; 'auto' does, by design."""
+    import hoomd
+
+    from softness_entropy.engines.hoomd_engine import gpu_available, make_device
+
+    if gpu_available(hoomd):
+        pytest.skip("this machine has a usable GPU")
+    with pytest.raises(RuntimeError, match=r"device='gpu' was asked for.*--set device=auto"):
+        make_device(hoomd, "gpu")
+    assert isinstance(make_device(hoomd, "auto"), hoomd.device.CPU)
+    # a GPU build on a node whose GPU cannot be used: the reason HOOMD gives is named
+    monkeypatch.setattr(hoomd.version, "gpu_enabled", True)
+    monkeypatch.setattr(hoomd.device.GPU, "get_available_devices", staticmethod(lambda: []))
+    monkeypatch.setattr(
+        hoomd.device.GPU,
+        "get_unavailable_device_reasons",
+        staticmethod(lambda: ["CUDA driver version is insufficient"]),
+    )
+    with pytest.raises(RuntimeError, match="CUDA driver version is insufficient"):
+        make_device(hoomd, "gpu")
+    from softness_entropy.engines import resolve_engine
+
+    assert resolve_engine("auto") == ("lammps" if HAVE_LAMMPS else "hoomd")

@@ -79,3 +79,18 @@ def test_bundled_parallel_script(tmp_path, fake_slurm):
     runs = [line for line in script.splitlines() if "project.py run -o equilibrate" in line]
     assert len(runs) == 2 and all(line.endswith("&") for line in runs)
     assert "wait" in script.splitlines()
+
+
+def test_pretend_renders_scripts_without_any_slurm(tmp_path):
+    """The README's promise on a machine without SLURM: no squeue, no sbatch, no fake."""
+    import shutil
+
+    bare = tmp_path / "bin"
+    bare.mkdir()
+    # a PATH with the interpreter only: SLURM's tools are certainly absent
+    (bare / "python").symlink_to(sys.executable)
+    env = dict(os.environ, PATH=str(bare), SOFTNESS_ENTROPY_SCHEDULER="slurm")
+    assert shutil.which("squeue", path=env["PATH"]) is None
+    script = render(tmp_path / "p", env, "engine=hoomd", "device=gpu", args=("-n", "1"))
+    assert "#SBATCH --gpus=1" in script.splitlines()
+    assert "project.py run -o equilibrate" in script

@@ -38,8 +38,9 @@ def hoomd_sees_a_gpu() -> bool:
     """Whether HOOMD-blue is built with GPU support and finds a usable GPU."""
     import hoomd
 
-    gpu = getattr(hoomd.device, "GPU", None)
-    return bool(gpu is not None and gpu.is_available() and gpu.get_available_devices())
+    from .hoomd_engine import gpu_available
+
+    return gpu_available(hoomd)
 
 
 def resolve_engine(name: str) -> str:

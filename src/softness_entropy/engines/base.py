@@ -138,6 +138,11 @@ class Engine(abc.ABC):
         """Minimise the potential energy with FIRE in place (velocities are zeroed)."""
 
     @abc.abstractmethod
+    def forces(self) -> np.ndarray:
+        """(N, 3) force on every particle of the current configuration (ε_AA/σ_AA),
+        in particle order (eq. 1; the shift does not change forces)."""
+
+    @abc.abstractmethod
     def thermo(self) -> Thermo:
         """Thermodynamics of the current state."""
 

@@ -1,4 +1,4 @@
-"""HOOMD-blue implementation of the engine interface (HOOMD ≥ 4.8; GPU, MPI).
+"""HOOMD-blue implementation of the engine interface (HOOMD-blue 7.x; GPU, MPI).
 
 Physics mapping (checked against eq. 1 in ``tests/test_engines.py`` where HOOMD imports):
 
@@ -6,8 +6,8 @@ Physics mapping (checked against eq. 1 in ``tests/test_engines.py`` where HOOMD 
   its ``r_cut`` acts on r itself, so ``r_cut = 2.5 σ_ij``.
 * ``hoomd.md.methods.ConstantVolume`` with a ``thermostats.MTTK`` Nosé–Hoover
   thermostat (the same equations of motion as LAMMPS ``fix nvt ... tchain 1``).
-* ``hoomd.md.minimize.FIRE`` for inherent structures.  HOOMD's FIRE tests a
-  root-mean-square force per degree of freedom; we keep minimising until the largest
+* ``hoomd.md.minimize.FIRE`` for inherent structures.  HOOMD's FIRE tests the mean
+  force Σ|F_i|/(N √N_dof); we keep minimising until the largest
   per-particle force |F_i| is below the tolerance, the criterion LAMMPS uses here too.
 * Devices: ``hoomd.device.auto_select()`` (a GPU where present) unless ``device`` says
   "cpu" or "gpu".  Under ``mpiexec`` HOOMD decomposes the domain over the ranks.
@@ -40,13 +40,34 @@ def load_hoomd():
     return hoomd
 
 
+def gpu_available(hoomd) -> bool:
+    """Whether this HOOMD-blue build has GPU support and sees a usable GPU (the test
+    ``hoomd.device.auto_select`` makes; ``GPU.is_available()`` only reports the build)."""
+    return bool(hoomd.version.gpu_enabled and len(hoomd.device.GPU.get_available_devices()) > 0)
+
+
 def make_device(hoomd, device: str = "auto"):
-    """A HOOMD device: "auto" (GPU if present), "cpu" or "gpu"."""
+    """A HOOMD device: "auto" (GPU if present, else CPU), "cpu" or "gpu".
+
+    "gpu" where no GPU can be used is an error naming the reason and the fix, never a
+    silent CPU run.
+    """
     if device == "auto":
         return hoomd.device.auto_select()
     if device == "cpu":
         return hoomd.device.CPU()
     if device == "gpu":
+        if not gpu_available(hoomd):
+            if not hoomd.version.gpu_enabled:
+                reason = "this HOOMD-blue build has no GPU support (a CPU build)"
+            else:
+                found = hoomd.device.GPU.get_unavailable_device_reasons()
+                reason = "no usable GPU was found" + (f" ({'; '.join(found)})" if found else "")
+            raise RuntimeError(
+                f"device='gpu' was asked for, but {reason}: run on a GPU node with "
+                "conda-forge's CUDA build of hoomd (environment.yml), or choose "
+                "device='auto' or 'cpu' (python init.py --set device=auto)"
+            )
         return hoomd.device.GPU()
     raise ValueError(f"device must be 'auto', 'cpu' or 'gpu'; got {device!r}")
 
@@ -240,6 +261,12 @@ class HoomdEngine(Engine):
         value = None
         if self.is_root:
             value = float(np.sqrt((np.asarray(forces) ** 2).sum(axis=1)).max())
+        return self._broadcast(value)
+
+    def forces(self) -> np.ndarray:
+        self.sim.run(0)
+        pair = self._md_integrator.forces[0]
+        value = np.array(pair.forces, dtype=np.float64) if self.is_root else None
         return self._broadcast(value)
 
     def thermo(self) -> Thermo:

@@ -301,6 +301,10 @@ class LammpsEngine(Engine):
             converged=fmax < params.force_tolerance,
         )
 
+    def forces(self) -> np.ndarray:
+        self._cmd("run 0 post no")
+        return self._gather("f", 1, 3).astype(np.float64)
+
     def thermo(self) -> Thermo:
         self._cmd("run 0 post no")
         lmp = self._lammps_module
