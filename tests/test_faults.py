@@ -358,6 +358,7 @@ def test_full_disk_fails_cleanly_and_resumes(smoke, tmp_path):
     job = project.open_job(dict(source.cached_statepoint))
     shutil.copy2(source.fn("equilibrated.gsd"), job.fn("equilibrated.gsd"))
     job.doc["equilibration"] = dict(source.doc["equilibration"])
+    job.doc["dynamics"] = dict(source.doc["dynamics"])  # production sizes its window by τα
     reference = source.fn("trajectory.gsd")
     with gsd.hoomd.open(reference) as traj:
         n_frames = len(traj)

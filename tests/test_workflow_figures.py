@@ -50,7 +50,7 @@ def test_validation_report_on_the_smoke_profile(smoke):
     for claim in (3, 4, 7, 8):  # need ≥ 3 systems or supercooled states
         assert verdicts[claim] == "not testable", claims_text(rows, claim)
     assert "How the open conventions move the results" in text
-    for convention in ("phop window labelled by its start", "authors' code, all choices"):
+    for convention in ("phop window labelled by its start", "authors' P_R analysis"):
         assert convention in text
     with open(root / "results" / "validation.csv") as f:
         assert len(list(csv.DictReader(f))) == len(rows)

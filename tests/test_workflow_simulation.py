@@ -296,7 +296,9 @@ def test_an_operation_cannot_run_twice_on_one_job(smoke, tmp_path):
     """signac-flow does not lock: a second process finds the first's lock and skips."""
     from softness_entropy.workflow.storage import operation_lock
 
-    _, project, job = clone_job(smoke, tmp_path, ("equilibration",), ("equilibrated.gsd",))
+    _, project, job = clone_job(
+        smoke, tmp_path, ("equilibration", "dynamics"), ("equilibrated.gsd",)
+    )
     with operation_lock(job.path, "production"):
         out = project_cmd("exec", "production", job.id, cwd=Path(project.path))
     assert "skipped" in out.stderr and "already running" in out.stderr
