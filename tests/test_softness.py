@@ -98,3 +98,16 @@ def test_model_round_trip_and_scoring_cli(tmp_path):
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert junk.returncode == 2 and "not a softness model" in junk.stderr
+
+
+def test_one_standard_error_rule_prefers_the_most_regularised_equivalent_c():
+    from softness_entropy.analysis.softness import one_standard_error_rule
+
+    cv = {  # C = 0.001 … 10: the best (C = 10) is within 1 SE of C = 0.1 but not 0.01
+        "mean_test_score": [0.55, 0.60, 0.645, 0.648, 0.650],
+        "std_test_score": [0.02, 0.02, 0.02, 0.02, 0.02],
+        **{f"split{k}_test_score": [0.0] * 5 for k in range(4)},
+    }
+    assert one_standard_error_rule(cv) == 2  # SE = 0.02/√4 = 0.01: 0.645 ≥ 0.640
+    cv["std_test_score"] = [0.0] * 5
+    assert one_standard_error_rule(cv) == 4  # no spread: the plain maximum

@@ -127,6 +127,9 @@ DEFAULT_PARAMETERS: dict[str, Any] = {
     # training temperatures: "below_top" (every one but the top of the ladder) or
     # "second_coldest" (the authors' code)
     "svm_training_temperatures": "below_top",
+    # C by cross-validation: "best" accuracy, or "one_se" (the most regularised C
+    # within one standard error of it; steadier hyperplanes, README)
+    "svm_c_rule": "best",
     # -- conventions of the barrier analysis the paper's text leaves open (README:
     # "Choices where the paper is silent"; each is varied in results/validation.md) --
     # phop_label: the frame whose structure a phop window is paired with: "centre"
@@ -171,6 +174,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "t_a_method": ("median_iqr", "authors"),
     "collapse_log_p": ("median", "log_mean"),
     "svm_training_temperatures": ("below_top", "second_coldest"),
+    "svm_c_rule": ("best", "one_se"),
 }
 
 

@@ -171,7 +171,8 @@ def train_svm(*jobs):
     x = np.concatenate([p["features"] for p in parts])
     y = np.concatenate([p["labels"] for p in parts])
     model = train_softness(x, y, grid=grid, system=system, seed=0,
-                           test_fraction=params["svm_test_fraction"])  # fmt: skip
+                           test_fraction=params["svm_test_fraction"],
+                           c_rule=params["svm_c_rule"])  # fmt: skip
     # robustness: other seeds (class subsample, split, solver) at the C chosen above
     models = [model] + [
         train_softness(x, y, grid=grid, system=system, seed=seed, C=model.C,
