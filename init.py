@@ -1,11 +1,14 @@
-"""Initialise the signac data space of the study for a named profile.
+"""Initialise (or extend) the signac data space of a study.
 
     python init.py                      # the demo profile in this directory
-    python init.py --profile smoke
+    python init.py --profile smoke      # a shipped study: studies/smoke.toml
+    python init.py --study my.toml      # your own study file (studies/README.md)
     python init.py --profile paper --set engine=hoomd
     python init.py --list
 
-Profiles, state points and parameters: src/softness_entropy/workflow/profiles.py.
+Re-running with a study that extends the data space (colder temperatures, more
+replicas, another system) adds the new jobs and keeps every result.  Study files:
+studies/README.md; parameters: src/softness_entropy/workflow/parameters.py.
 """
 
 from __future__ import annotations
@@ -30,11 +33,15 @@ def parse_assignment(text: str) -> tuple[str, object]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from softness_entropy.workflow.profiles import PROFILES
     from softness_entropy.workflow.setup import init_data_space
+    from softness_entropy.workflow.studies import get_profile, load_study, profile_names
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--profile", default="demo", help="smoke, demo or paper (default: demo)")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument(
+        "--profile", help="a shipped study: smoke, demo, workstation or paper (default: demo)"
+    )
+    source.add_argument("--study", metavar="FILE", help="a study file (studies/README.md)")
     parser.add_argument("--root", default=".", help="project directory (default: here)")
     parser.add_argument(
         "--set", dest="overrides", action="append", type=parse_assignment, default=[],
@@ -42,19 +49,19 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     parser.add_argument("--list", action="store_true", help="list the profiles and exit")
     args = parser.parse_args(argv)
-    if args.list:
-        for p in PROFILES.values():
-            print(f"{p.name:6s} {len(p.statepoints()):4d} jobs  {p.description}")
-        return 0
     try:
-        project, created = init_data_space(
-            args.root, args.profile, CONFIG_FILE, dict(args.overrides)
-        )
+        if args.list:
+            for name in profile_names():
+                p = get_profile(name)
+                print(f"{p.name:12s} {len(p.statepoints()):4d} jobs  {p.description}")
+            return 0
+        study = load_study(args.study) if args.study else get_profile(args.profile or "demo")
+        project, created = init_data_space(args.root, study, CONFIG_FILE, dict(args.overrides))
     except ValueError as err:
         print(f"init.py: error: {err}", file=sys.stderr)
         return 2
     total = len(project)
-    print(f"{project.path}: profile {args.profile!r}, {created} jobs created, {total} in all")
+    print(f"{project.path}: study {study.name!r}, {created} jobs created, {total} in all")
     return 0
 
 

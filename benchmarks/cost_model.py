@@ -3,7 +3,7 @@
     python benchmarks/cost_model.py [--demo-root DIR] [--gpu-particle-steps RATE]
 
 Built from costs measured by the other benchmarks (``benchmarks/results/*.json``, run
-them first) and the paper profile (``profiles.py``: 5 systems × 14 temperatures × 3
+them first) and the paper profile (``studies/paper.toml``: 5 systems × 14 temperatures × 3
 replicas, N = 32768, dt = 1e-3, an inherent-structure window of max(1000 τ, 4 τα) with a
 frame every τ, a dynamics window of ≥ 10 τα reaching MSD_A = 6 σ² (≤ 2·10⁴ τ), waits of
 20 → 8 τα):
@@ -37,14 +37,15 @@ import numpy as np
 from scipy.optimize import curve_fit
 
 from softness_entropy.workflow.md_runs import DYNAMICS_MIN_BLOCKS, wait_for_index
-from softness_entropy.workflow.profiles import PROFILES
 from softness_entropy.workflow.simulation import inherent_structure_window
+from softness_entropy.workflow.studies import get_profile
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
 #: τα (τ) measured by ``make demo`` (N = 432, LAMMPS; the equilibration tracker), per
-#: Δ at the demo ladder (reference temperatures 2.0, 0.9, 0.7, 0.65, 0.6 scaled by
-#: T_max(Δ)/2).  ``--demo-root`` reads them from a demo data space instead.
+#: Δ at the demo ladder (``studies/demo.toml``: reference temperatures 2.0, 0.9, 0.7,
+#: 0.65, 0.6 scaled by T_max(Δ)/2).  ``--demo-root`` reads them from a demo data space
+#: instead.
 DEMO_TAU_ALPHA = {
     0.0: (0.39, 1.84, 4.89, 9.2, 15.4),
     0.1: (0.36, 1.63, 5.74, 7.83, 20.3),
@@ -52,7 +53,6 @@ DEMO_TAU_ALPHA = {
     0.3: (0.34, 1.61, 3.96, 6.04, 8.71),
     0.4: (0.31, 1.45, 4.00, 4.97, 8.12),
 }
-DEMO_REFERENCE_T = (2.0, 0.9, 0.7, 0.65, 0.6)
 #: D_A τα (σ²): 0.014–0.018 in the liquid of the workstation run (Δ = 0, T = 2.0–0.9);
 #: it grows below the onset (Stokes–Einstein violation), so D_A = D_TAU_ALPHA / τα
 #: underestimates the cold D_A and overestimates the dynamics window there
@@ -107,10 +107,9 @@ def fit_tau_alpha(temps: np.ndarray, taus: np.ndarray) -> tuple[float, float, fl
 
 def demo_tau_alpha(root: Path | None) -> dict[float, tuple[list[float], list[float]]]:
     """(T, τα) per Δ: from a demo data space, else the recorded table above."""
-    from softness_entropy.workflow.profiles import ladder
-
     if root is None:
-        return {d: (ladder(d, DEMO_REFERENCE_T), list(t)) for d, t in DEMO_TAU_ALPHA.items()}
+        demo = get_profile("demo")
+        return {d: (demo.temperatures(d), list(t)) for d, t in DEMO_TAU_ALPHA.items()}
     import signac
 
     out: dict[float, tuple[list[float], list[float]]] = {}
@@ -144,11 +143,9 @@ def main() -> None:
     md, inherent, analysis = load("md.json"), load("inherent.json"), load("analysis.json")
     cpu_rate = md["driver_particle_steps_per_s"]  # per core
     fire_steps = inherent["our_fire_steps_per_frame"]
-    profile = PROFILES["paper"]
+    profile = get_profile("paper")
     params = profile.run_parameters()
     N, dt = profile.n_particles, params["dt"]
-    n_t = len(profile.ladder_indices)
-    waits = [wait_for_index(i, n_t, params) for i in range(n_t)]
     measured = demo_tau_alpha(args.demo_root)
 
     md_time = {"melt": 0.0, "equilibration_measured": 0.0, "equilibration_extrapolated": 0.0}
@@ -159,6 +156,7 @@ def main() -> None:
         t_meas, tau_meas = (np.array(v, dtype=float) for v in measured[delta])
         fit = fit_tau_alpha(t_meas, tau_meas)
         taus = np.exp(vft(temps, *fit))
+        waits = [wait_for_index(i, len(temps), params) for i in range(len(temps))]
         equil = np.maximum(params["min_equilibration_time"], np.asarray(waits) * taus)
         inside = temps >= t_meas.min() - 1e-9
         md_time["equilibration_measured"] += profile.replicas * float(equil[inside].sum())

@@ -26,7 +26,7 @@ import numpy as np
 
 from .configuration import cubic_lattice, make_seed
 from .engines import create_engine, resolve_engine
-from .workflow.profiles import validate_statepoint
+from .workflow.studies import validate_statepoint
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-import freud
 import numpy as np
 
 #: Gaussians are cut at this many widths (exp(−3.5²/2) = 2e-3)
@@ -268,6 +267,8 @@ def species_rdfs(
     ``frames``: list of (box_length, positions, typeid).
     Returns (r bin centres, g of shape (n_types, bins), mean number densities ρ_K).
     """
+    import freud  # here, not at module top: loading a softness model needs no freud
+
     rdf = freud.density.RDF(bins=grid.bins, r_max=grid.r_max)
     g_sum = np.zeros((n_types, grid.bins))
     weights = np.zeros(n_types)
@@ -323,6 +324,8 @@ def grouped_rdfs(
     subset of the points, so each centre meets itself at r = 0: bins below ``core``
     (where no physical pair of this model exists) are set to 0.
     """
+    import freud  # here, not at module top: loading a softness model needs no freud
+
     rdf = freud.density.RDF(bins=grid.bins, r_max=grid.r_max)
     g_sum = np.zeros((n_groups, n_types, grid.bins))
     weights = np.zeros((n_groups, n_types))

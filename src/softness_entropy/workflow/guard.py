@@ -30,7 +30,8 @@ log = logging.getLogger(__name__)
 
 def validate_jobs(jobs: tuple) -> None:
     """Validate the state point of every job and the project's run parameters."""
-    from .profiles import DEFAULT_PARAMETERS, validate_parameters, validate_statepoint
+    from .parameters import DEFAULT_PARAMETERS, validate_parameters
+    from .studies import validate_statepoint
 
     for job in jobs:
         try:

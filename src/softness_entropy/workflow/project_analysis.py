@@ -23,6 +23,7 @@ from flow import aggregator
 from .directives import analysis_directives
 from .flowproject import Project
 from .guard import exclusive
+from .provenance import file_made_from, made_from
 from .simulation import parameters
 from .softness import has_softness
 from .storage import checked_input, document, has_record, read_record, set_record
@@ -64,7 +65,23 @@ def system_file(job) -> Path:
 
 
 def has_system_analysis(*jobs) -> bool:
-    return all(system_file(j).exists() for j in jobs)
+    """Every system of ``jobs`` has its analysis file, made from exactly its current
+    jobs' softness values (:mod:`.provenance`)."""
+    systems: dict[Path, list] = {}
+    for job in jobs:
+        systems.setdefault(system_file(job), []).append(job)
+    return all(
+        file_made_from(path) == made_from(members, "softness") for path, members in systems.items()
+    )
+
+
+def figure_inputs(jobs) -> dict[str, str]:
+    """{system analysis file: SHA-256} of every system of ``jobs`` (what the figures,
+    the results and the validation table are made from)."""
+    from .storage import file_digest
+
+    paths = sorted({system_file(job) for job in jobs})
+    return {p.name: file_digest(p) if p.is_file() else "" for p in paths}
 
 
 def has_figures(*jobs) -> bool:
@@ -72,6 +89,7 @@ def has_figures(*jobs) -> bool:
     root = Path(project.path)
     return (
         has_record(project, "results")
+        and document(project).get("figures_made_from") == figure_inputs(jobs)
         and (root / RESULTS_DIR / "results.csv").exists()
         and (root / RESULTS_DIR / "validation.md").exists()
         and all((root / FIGURES_DIR / f"{name}.png").exists() for name in FIGURES)
@@ -334,6 +352,7 @@ def fit_arrhenius_barriers(*jobs):
         "delta": sp0["delta"],
         "rho": sp0["rho"],
         "jobs": sorted(j.id for j in jobs),
+        "made_from": made_from(jobs, "softness"),
         "temperatures": t_values,
         "P_R_overall": overall,
         "supercooled": main["fitted"],
@@ -437,3 +456,4 @@ def make_figures(*jobs):
     write_validation(systems, claims, root / RESULTS_DIR)
     set_record(project, "validation", claims)
     set_record(project, "results", rows)
+    set_record(project, "figures_made_from", figure_inputs(jobs))

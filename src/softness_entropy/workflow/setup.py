@@ -1,8 +1,16 @@
-"""Create or extend the signac data space of a profile (what ``init.py`` runs).
+"""Create or extend the signac data space of a study (what ``init.py`` runs).
 
-The data space holds one job per state point (Δ, ρ, T, replica, N).  The profile name
-and its run parameters go into the project document; ``signac.rc`` becomes the
-project's ``.signac/config``.
+The data space holds one job per state point (Δ, ρ, T, replica, N).  The study's name
+and its run parameters go into the project document (``profile``, ``parameters``);
+``signac.rc`` becomes the project's ``.signac/config``.
+
+A data space grows: a study that *extends* the one it holds — more temperatures at the
+cold end of a cascade, more replicas, another system — adds the new jobs and keeps
+every existing result.  The cascade continues from the coldest equilibrated state, and
+the per-system and project-level outputs, which record the jobs they were made from,
+become stale and are recomputed (:mod:`.provenance`).  What would invalidate existing
+results is refused before anything is written: other run parameters, dropped state
+points, a temperature inserted above states whose cascade has already run.
 """
 
 from __future__ import annotations
@@ -14,29 +22,83 @@ from typing import Any
 
 import signac
 
-from .profiles import get_profile
+from .parameters import EXECUTION_PARAMETERS, SIMULATION_PARAMETERS
+from .studies import Study
+
+
+def _refuse_changed_parameters(root: Path, old: Mapping[str, Any], new: Mapping[str, Any]) -> None:
+    """ValueError if a parameter that alters results differs from the stored one,
+    naming each and the stages whose results it would invalidate."""
+    changed = sorted(
+        k for k in set(old) | set(new) if old.get(k) != new.get(k) and k not in EXECUTION_PARAMETERS
+    )
+    if not changed:
+        return
+    listed = ", ".join(f"{k}: {old.get(k)!r} → {new.get(k)!r}" for k in changed)
+    invalidated = (
+        "every result (equilibrate onwards)"
+        if set(changed) & SIMULATION_PARAMETERS
+        else "the analysis results (compute_phop onwards)"
+    )
+    raise ValueError(
+        f"{root} was initialised with other run parameters ({listed}); changing them "
+        f"would invalidate {invalidated}: use another directory (init.py --root DIR)"
+    )
+
+
+def _refuse_unsafe_growth(root: Path, project: signac.Project, study: Study) -> list[dict]:
+    """The state points ``study`` adds to ``project``; ValueError if it drops any or
+    inserts a temperature above states of a cascade that has already run."""
+    new = study.statepoints()
+    wanted = {_key(sp) for sp in new}
+    existing = [dict(job.cached_statepoint) for job in project]
+    dropped = [sp for sp in existing if _key(sp) not in wanted]
+    if dropped:
+        raise ValueError(
+            f"{root} holds {len(dropped)} state points the study {study.source} lacks (e.g. "
+            f"{dropped[0]}); a study may only extend a data space: add them back or use "
+            "another directory"
+        )
+    have = {_key(sp) for sp in existing}
+    added = [sp for sp in new if _key(sp) not in have]
+    for sp in added:
+        chain = {k: sp[k] for k in ("delta", "rho", "replica", "N")}
+        started_below = [
+            job.cached_statepoint["T"]
+            for job in project.find_jobs(chain)
+            if job.cached_statepoint["T"] < sp["T"] and "equilibration" in job.document
+        ]
+        if started_below:
+            raise ValueError(
+                f"T={sp['T']} (delta={sp['delta']}, replica={sp['replica']}) lies above "
+                f"T={max(started_below)}, which its cascade has already quenched to: add "
+                "temperatures at the cold end of a ladder only (or use another directory)"
+            )
+    return added
+
+
+def _key(sp: Mapping[str, Any]) -> tuple:
+    return tuple(sorted(sp.items()))
 
 
 def init_data_space(
     root: str | Path,
-    profile_name: str,
+    study: Study,
     config_file: str | Path,
     overrides: Mapping[str, Any] | None = None,
 ) -> tuple[signac.Project, int]:
-    """Initialise the project at ``root`` with every state point of a profile.
+    """Initialise (or extend) the project at ``root`` with every state point of ``study``.
 
     ``config_file`` (the repository's ``signac.rc``) becomes ``.signac/config`` of a
-    new project.
-
-    Everything is validated before anything is written.  Re-running with the same
-    profile and parameters creates nothing new; a different profile or different
-    parameters in an existing data space is an error (start another directory).
+    new project.  Everything is validated before anything is written.  Re-running with
+    the same study creates nothing; a study that extends the data space adds its new
+    jobs (module docstring); anything that would invalidate existing results is an
+    error naming what and why.
 
     Returns the project and the number of jobs created by this call.
     """
-    profile = get_profile(profile_name)
-    params = profile.run_parameters(overrides)
-    statepoints = profile.statepoints()
+    params = study.run_parameters(overrides)
+    statepoints = study.statepoints()
     root = Path(root)
     config = Path(config_file)
     if not config.is_file():
@@ -45,19 +107,10 @@ def init_data_space(
     existing = root / ".signac" / "config"
     if existing.exists():
         project = signac.get_project(root)
-        old_profile = project.doc.get("profile")
-        if old_profile not in (None, profile.name):
-            raise ValueError(
-                f"{root} holds the {old_profile!r} profile; initialise {profile.name!r} "
-                "in another directory (init.py --root DIR)"
-            )
         old_params = project.doc.get("parameters")
-        if old_params is not None and dict(old_params) != params:
-            changed = sorted(k for k in params if old_params.get(k) != params[k])
-            raise ValueError(
-                f"{root} was initialised with different parameters {changed}; "
-                "results would mix settings: use another directory"
-            )
+        if old_params is not None:
+            _refuse_changed_parameters(root, dict(old_params), params)
+        _refuse_unsafe_growth(root, project, study)
     else:
         existing.parent.mkdir(parents=True, exist_ok=True)
         tmp = existing.with_name("config.tmp")
@@ -70,7 +123,7 @@ def init_data_space(
     if shipped.is_dir() and not templates.exists() and templates.resolve() != shipped.resolve():
         # job-script templates for `project.py submit` (flow reads <root>/templates)
         templates.symlink_to(shipped.resolve(), target_is_directory=True)
-    project.doc["profile"] = profile.name
+    project.doc["profile"] = study.name
     project.doc["parameters"] = params
     created = 0
     for sp in statepoints:

@@ -32,9 +32,9 @@ def parameters(job) -> dict:
     """The run parameters of the job's data space (project document), validated.
 
     Parameters added to the code after the data space was initialised take their
-    documented defaults (DEFAULT_PARAMETERS in profiles.py).
+    documented defaults (DEFAULT_PARAMETERS in parameters.py).
     """
-    from .profiles import DEFAULT_PARAMETERS, validate_parameters
+    from .parameters import DEFAULT_PARAMETERS, validate_parameters
 
     stored = job.project.doc.get("parameters")
     if stored is None:

@@ -25,6 +25,7 @@ from flow import aggregator
 from .directives import analysis_directives
 from .flowproject import Project
 from .guard import exclusive
+from .provenance import made_from
 from .rearrangements import PHOP, has_phop
 from .simulation import INHERENT, TRAJECTORY, parameters
 from .storage import checked_input, digests, document, has_record, set_record
@@ -72,7 +73,12 @@ def has_training_set(job) -> bool:
 
 
 def has_model(*jobs) -> bool:
-    return all(model_path(job).exists() and has_record(job, "softness_model") for job in jobs)
+    """The system's model exists and was trained on exactly these jobs' training sets
+    (:mod:`.provenance`: a job added to the system makes it stale)."""
+    if not all(model_path(job).exists() and has_record(job, "softness_model") for job in jobs):
+        return False
+    current = made_from(jobs, "training_set")
+    return all(document(job)["softness_model"].get("made_from") == current for job in jobs)
 
 
 def has_system_model(job) -> bool:
@@ -83,7 +89,13 @@ def has_system_model(job) -> bool:
 
 
 def has_softness(job) -> bool:
-    return has_record(job, "softness") and job.isfile(SOFTNESS)
+    """S and s2 exist and were computed with the system's current model."""
+    doc = document(job)
+    return (
+        "softness" in doc
+        and job.isfile(SOFTNESS)
+        and doc["softness"].get("model_sha256") == doc.get("softness_model", {}).get("sha256")
+    )
 
 
 def training_jobs(jobs, choice: str = "below_top") -> list:
@@ -197,7 +209,13 @@ def train_svm(*jobs):
         set_record(
             job,
             "softness_model",
-            {"path": path.name, "C": model.C, "sha256": file_digest(path), **model.metrics},
+            {
+                "path": path.name,
+                "C": model.C,
+                "sha256": file_digest(path),
+                "made_from": made_from(jobs, "training_set"),
+                **model.metrics,
+            },
         )
 
 
@@ -280,5 +298,6 @@ def compute_softness_and_s2(job):
             else float("nan"),
             "P_R": float(rearranging.mean()),
             "sha256": digests(job, SOFTNESS),
+            "model_sha256": document(job)["softness_model"]["sha256"],
         },
     )

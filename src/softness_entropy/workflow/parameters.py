@@ -1,0 +1,285 @@
+"""Run parameters of a data space: their defaults, units, choices and validation.
+
+Parameters live in the project document (``project.doc["parameters"]``), where signac
+users look for them; a study file (:mod:`.studies`) overrides the defaults below.  Every
+value is checked by name and type, and the values are checked *against each other*
+(:func:`check_relations`) before anything is written or computed: a combination that
+would fail, or silently mean nonsense, only after the MD has run is refused with one
+line naming the keys, the values and what is allowed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+#: Run parameters every profile defines (units: LJ units of species A).
+DEFAULT_PARAMETERS: dict[str, Any] = {
+    # engine: "auto" (HOOMD-blue where it sees a GPU, else LAMMPS, which is faster on
+    # CPUs; engines/__init__.py), "hoomd" or "lammps"
+    "engine": "auto",
+    # HOOMD-blue device: "auto" (GPU where present), "cpu" or "gpu"; "gpu" makes the
+    # simulation operations request one GPU per job on clusters
+    "device": "auto",
+    # MPI ranks per simulation (1: in-process, no mpiexec) and OpenMP threads per rank
+    # (LAMMPS)
+    "mpi_ranks": 1,
+    "threads": 1,
+    # wall-clock hours requested per simulation operation on clusters; long runs stop
+    # cleanly before the limit and resume on resubmission
+    "walltime_hours": 24.0,
+    # MD time step (τ); the paper uses 1e-3.  0.005, common for Δ = 0, is unstable
+    # for Δ = 0.4 at the top of its ladder (T = 6.29: NVE energy drift 4.4 ε per
+    # particle in 10 τ, vs 0.008 at dt = 0.002), so no profile goes above 0.002
+    "dt": 0.001,
+    # Nosé–Hoover coupling time (τ)
+    "thermostat_tau": 0.1,
+    # production frame interval (τ); paper §II.B: 1 τ
+    "frame_interval": 1.0,
+    # inherent-structure window (frames every frame_interval for FIRE, phop, softness):
+    # production_time (τ), or is_window_tau_alpha × τα of the state where longer
+    "production_time": 1000.0,
+    "is_window_tau_alpha": 4.0,
+    # dynamics window (log-periodic frames, its own NVT run from the equilibrated
+    # state): until the A particles' MSD from the start reaches dynamics_msd_target (σ²,
+    # well into the diffusive regime) and dynamics_tau_alpha × τα have passed, at most
+    # dynamics_max_time (τ); blocks of dynamics_block_tau_alpha × τα (≥ frame_interval)
+    # with dynamics_frames_per_decade log-spaced frames each
+    "dynamics_msd_target": 6.0,
+    "dynamics_tau_alpha": 10.0,
+    "dynamics_max_time": 2.0e4,
+    "dynamics_block_tau_alpha": 2.0,
+    "dynamics_frames_per_decade": 8,
+    # melt at the top of the ladder for this long before the cascade (τ)
+    "melt_time": 100.0,
+    # equilibration waits in units of τα: 20 τα at the highest supercooled T, 8 at the
+    # coldest, linear in the ladder index between (paper §II.A)
+    "wait_tau_alpha_hot": 20.0,
+    "wait_tau_alpha_cold": 8.0,
+    # at least this long at every temperature (τ)
+    "min_equilibration_time": 10.0,
+    # guard: give up (recorded failure) if equilibration would exceed this (τ)
+    "max_equilibration_time": 1.0e5,
+    # |Q| of the self-intermediate scattering function (σ_AA⁻¹), paper §II.A
+    "q_vector": 7.14,
+    # FIRE: largest per-particle force at convergence (ε_AA/σ_AA) and step budget.
+    # 1e-3 leaves a position error ~F/k ~ 1e-5 σ (k ~ 100 ε/σ² in the cage), far below
+    # anything phop (p_H = 0.05 σ²) or the structure functions resolve, and saves ~15 %
+    # of the FIRE steps against 1e-4 (most steps are spent before reaching 1e-3)
+    "fire_force_tolerance": 1.0e-3,
+    "fire_max_steps": 100_000,
+    # diffusive regime of the MSD fit: MSD ≥ msd_min (σ_AA²), lag ≤ half the run
+    "msd_min": 1.0,
+    # phop (paper eq. 2, §II.B): time window t_R (τ), soft/hard cut-offs p_S, p_H (σ²)
+    # and the least separation of soft (rearranging) and hard events (τ)
+    "t_r": 10.0,
+    "p_soft": 0.2,
+    "p_hard": 0.05,
+    "soft_separation": 10.0,
+    "hard_separation": 80.0,
+    # structure functions (eq. 3): μ grid from mu_min to ≤ mu_max in steps of mu_step,
+    # Gaussian width mu_width (σ_AA); the paper states 0.14 for both (its authors' code
+    # used a 0.1 step)
+    "mu_min": 0.4,
+    "mu_max": 3.0,
+    "mu_step": 0.14,
+    "mu_width": 0.14,
+    # local s2 (eq. 6): inverse-logistic damping centre η and width (σ_AA)
+    "s2_eta": 2.0,
+    "s2_damping_width": 0.1,
+    # global s2 (eq. 4): g(r) to rdf_r_max in bins of rdf_bin_width (σ_AA)
+    "rdf_r_max": 3.0,
+    "rdf_bin_width": 0.02,
+    # SVM: held-out test fraction, seeds of the robustness check (hyperplane cosines)
+    "svm_test_fraction": 0.2,
+    "svm_seeds": 4,
+    # training temperatures: "below_top" (every one but the top of the ladder) or
+    # "second_coldest" (the authors' code)
+    "svm_training_temperatures": "below_top",
+    # C by cross-validation: "one_se" (the most regularised C within one standard
+    # error of the best accuracy: the hyperplanes stop turning with the seed at the
+    # same accuracy, README) or "best" accuracy
+    "svm_c_rule": "one_se",
+    # -- conventions of the barrier analysis the paper's text leaves open (README:
+    # "Choices where the paper is silent"; each is varied in results/validation.md) --
+    # phop_label: the frame whose structure a phop window is paired with: "centre"
+    # (eq. 2 as written: A = [t − t_R/2, t], B = [t, t + t_R/2]) or "start" (the
+    # authors' code: structure at t, rearrangement within [t, t + t_R])
+    "phop_label": "centre",
+    # P_R from every pr_frame_stride-th phop frame (the authors' code: every 10th)
+    "pr_frame_stride": 1,
+    # strata: strata_bins equal bins between the 5th and 95th percentiles of the
+    # system (paper: five; the authors' code: ten)
+    "strata_bins": 5,
+    # temperatures of the Arrhenius fits: "tau_alpha" or "D_A" (the supercooled states,
+    # below the departure of ln τα or ln D_A from the Arrhenius line of the onset_n_hot
+    # hottest states: slower than it by ≥ onset_departure in the log and ≥ 3σ),
+    # "coldest" (the arrhenius_coldest_n coldest) or "pr_max" (overall P_R ≤
+    # arrhenius_max_pr)
+    "arrhenius_window": "tau_alpha",
+    "onset_n_hot": 3,
+    "onset_departure": 0.2,
+    "arrhenius_coldest_n": 9,
+    "arrhenius_max_pr": 0.5,
+    # T_A from the strata crossings: "median_iqr" (Tukey's fences, the paper's "IQR
+    # outlier rejection") or "authors" (1/mean of 1/T within q90 − q10 of the median)
+    "t_a_method": "median_iqr",
+    # ln P_R(T_A) of the collapse: "median" of the strata lines at T_A, or "log_mean"
+    # (ln of their mean P_R, the authors' code)
+    "collapse_log_p": "median",
+    # bootstrap: replicates, block length (τ) of the resampled frames
+    "bootstrap_samples": 200,
+    "bootstrap_block": 10.0,
+    # a fitted stratum should hold at least this many rearranging samples (recorded)
+    "min_stratum_events": 10,
+    # checkpoint interval of long runs (wall-clock seconds)
+    "checkpoint_seconds": 300.0,
+}
+
+
+#: how a run is executed, not what it computes: these may change in an existing data
+#: space (``init.py`` stores the new values)
+EXECUTION_PARAMETERS: frozenset[str] = frozenset(
+    {"device", "mpi_ranks", "threads", "walltime_hours", "checkpoint_seconds"}
+)
+#: read by the MD stages (equilibrate … fire_minimize): changing one would invalidate
+#: every result of a data space; the others invalidate the analysis stages
+SIMULATION_PARAMETERS: frozenset[str] = frozenset(
+    {
+        "engine", "dt", "thermostat_tau", "frame_interval", "production_time",
+        "is_window_tau_alpha", "dynamics_msd_target", "dynamics_tau_alpha",
+        "dynamics_max_time", "dynamics_block_tau_alpha", "dynamics_frames_per_decade",
+        "melt_time", "wait_tau_alpha_hot", "wait_tau_alpha_cold", "min_equilibration_time",
+        "max_equilibration_time", "q_vector", "fire_force_tolerance", "fire_max_steps",
+    }
+)  # fmt: skip
+
+#: parameters that name a choice, and the choices
+CHOICES: dict[str, tuple[str, ...]] = {
+    "phop_label": ("centre", "start"),
+    "arrhenius_window": ("tau_alpha", "D_A", "coldest", "pr_max"),
+    "t_a_method": ("median_iqr", "authors"),
+    "collapse_log_p": ("median", "log_mean"),
+    "svm_training_temperatures": ("below_top", "second_coldest"),
+    "svm_c_rule": ("best", "one_se"),
+}
+
+
+def validate_parameters(params: Mapping[str, Any]) -> dict[str, Any]:
+    """Check run parameters by name and type; return them as a plain dict."""
+    unknown = set(params) - set(DEFAULT_PARAMETERS)
+    if unknown:
+        raise ValueError(
+            f"unknown parameters {sorted(unknown)}; known: {sorted(DEFAULT_PARAMETERS)}"
+        )
+    out: dict[str, Any] = {}
+    for key, value in params.items():
+        default = DEFAULT_PARAMETERS[key]
+        if isinstance(default, str):
+            if not isinstance(value, str):
+                raise ValueError(f"parameter {key} must be a string; got {value!r}")
+        elif isinstance(default, int) and not isinstance(default, bool):
+            if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+                raise ValueError(f"parameter {key} must be a positive integer; got {value!r}")
+        else:
+            if (
+                not isinstance(value, int | float)
+                or isinstance(value, bool)
+                or not math.isfinite(value)
+                or value <= 0
+            ):
+                raise ValueError(f"parameter {key} must be a positive number; got {value!r}")
+            value = float(value)
+        out[key] = value
+    if out["device"] not in ("auto", "cpu", "gpu"):
+        raise ValueError(f"parameter device must be auto, cpu or gpu; got {out['device']!r}")
+    if out["engine"] not in ("auto", "hoomd", "lammps"):
+        raise ValueError(f"parameter engine must be auto, hoomd or lammps; got {out['engine']!r}")
+    for key, allowed in CHOICES.items():
+        if out[key] not in allowed:
+            raise ValueError(f"parameter {key} must be one of {allowed}; got {out[key]!r}")
+    check_relations(out)
+    return out
+
+
+def _frames(value: float, unit: float) -> float:
+    """``value`` in units of ``unit``, or NaN unless it is a whole number ≥ 1."""
+    n = value / unit
+    return round(n) if n >= 1 - 1e-9 and abs(n - round(n)) < 1e-6 else math.nan
+
+
+def check_relations(p: Mapping[str, Any]) -> None:
+    """Raise ValueError, naming the keys and values, for run parameters that are each
+    valid but do not fit together (times in τ, lengths in σ_AA, phop in σ²)."""
+
+    def fail(message: str) -> None:
+        raise ValueError(f"parameters: {message}")
+
+    dt, interval, t_r = p["dt"], p["frame_interval"], p["t_r"]
+    if math.isnan(_frames(interval, dt)):
+        fail(f"frame_interval={interval} must be a whole number ≥ 1 of time steps dt={dt}")
+    half = t_r / (2.0 * interval)
+    if math.isnan(_frames(t_r / 2.0, interval)):
+        fail(
+            f"t_r={t_r} gives a phop half-window t_r/2 of {half:.3g} frames of "
+            f"frame_interval={interval}; it must be a whole number ≥ 1 (eq. 2: t_r = 2k "
+            "× frame_interval)"
+        )
+    if math.isnan(_frames(p["production_time"], interval)) or p["production_time"] <= t_r:
+        fail(
+            f"production_time={p['production_time']} must be a whole number of "
+            f"frame_interval={interval} and longer than t_r={t_r}"
+        )
+    if not p["p_hard"] < p["p_soft"]:
+        fail(f"p_hard={p['p_hard']} must be below p_soft={p['p_soft']} (paper: 0.05 < 0.2 σ²)")
+    for key in ("soft_separation", "hard_separation"):
+        if math.isnan(_frames(p[key], interval)) or p[key] < t_r:
+            fail(
+                f"{key}={p[key]} must be a whole number of frame_interval={interval} and at "
+                f"least t_r={t_r}: events closer than one phop window are not independent"
+            )
+    if p["mu_max"] - p["mu_min"] < p["mu_step"]:
+        fail(
+            f"mu_max={p['mu_max']} must exceed mu_min={p['mu_min']} by at least "
+            f"mu_step={p['mu_step']} (the structure-function grid would be empty)"
+        )
+    if p["rdf_bin_width"] >= p["rdf_r_max"]:
+        fail(f"rdf_bin_width={p['rdf_bin_width']} must be below rdf_r_max={p['rdf_r_max']}")
+    if p["bootstrap_block"] < interval:
+        fail(f"bootstrap_block={p['bootstrap_block']} must be ≥ frame_interval={interval}")
+    if p["min_equilibration_time"] > p["max_equilibration_time"]:
+        fail(
+            f"min_equilibration_time={p['min_equilibration_time']} exceeds "
+            f"max_equilibration_time={p['max_equilibration_time']}"
+        )
+    if p["wait_tau_alpha_cold"] > p["wait_tau_alpha_hot"]:
+        fail(
+            f"wait_tau_alpha_cold={p['wait_tau_alpha_cold']} must not exceed "
+            f"wait_tau_alpha_hot={p['wait_tau_alpha_hot']}"
+        )
+    for key in ("svm_test_fraction", "arrhenius_max_pr"):
+        if not p[key] < 1.0:
+            fail(f"{key}={p[key]} must be below 1 (a fraction)")
+    for key in ("onset_n_hot", "arrhenius_coldest_n", "strata_bins"):
+        if p[key] < 2:
+            fail(f"{key}={p[key]} must be at least 2")
+
+
+def check_box(params: Mapping[str, Any], box_length: float, where: str) -> None:
+    """Raise ValueError if the structure functions' or g(r)'s reach exceeds half the
+    box (L = (N/ρ)^{1/3}, σ_AA): beyond it the minimum image counts neighbours twice."""
+    from ..analysis.structure import GAUSSIAN_REACH, LOCAL_DENSITY_RADIUS
+
+    half = box_length / 2.0
+    reach = max(params["mu_max"] + GAUSSIAN_REACH * params["mu_width"], LOCAL_DENSITY_RADIUS)
+    if reach >= half:
+        raise ValueError(
+            f"{where}: the structure functions reach mu_max + {GAUSSIAN_REACH} mu_width = "
+            f"{reach:.3g} σ, beyond half the box ({half:.3g} σ): lower mu_max or raise N"
+        )
+    if params["rdf_r_max"] > half:
+        raise ValueError(
+            f"{where}: rdf_r_max={params['rdf_r_max']} exceeds half the box ({half:.3g} σ): "
+            "lower it or raise N"
+        )
