@@ -2,9 +2,11 @@
 
 import subprocess
 import sys
+from dataclasses import replace
 
 import numpy as np
 import pytest
+from conftest import requires_lammps
 
 from softness_entropy.analysis.softness import (
     SoftnessModel,
@@ -64,14 +66,25 @@ def test_accuracy_definitions():
     assert accuracy_soft_given_positive(s, r) == pytest.approx(2 / 3)
 
 
-def test_model_round_trip_and_scoring_cli(tmp_path):
+SCORING = {"s2_eta": 2.0, "s2_damping_width": 0.1, "force_tolerance": 1e-3}
+
+
+def planted_model():
     x, y, _ = planted(2000, 4)
     model = train_softness(x, y, grid=GRID, system={"delta": 0.0, "rho": 1.2}, seed=0)
+    model.scoring = dict(SCORING)
+    return model, x
+
+
+@requires_lammps
+def test_model_round_trip_and_scoring_cli(tmp_path):
+    model, x = planted_model()
     path = tmp_path / "m.npz"
     model.save(path)
     back = SoftnessModel.load(path)
     np.testing.assert_allclose(back.softness(x[:50]), model.softness(x[:50]))
     assert back.grid == GRID and back.system == {"delta": 0.0, "rho": 1.2}
+    assert back.scoring == SCORING
     with pytest.raises(ValueError, match="shape"):
         back.softness(x[:5, :10])
     # score a configuration of the model's system, reject one of another density
@@ -85,6 +98,13 @@ def test_model_round_trip_and_scoring_cli(tmp_path):
     )  # fmt: skip
     scores = np.load(tmp_path / "s.npz")
     assert scores["softness"].shape == (1, 346) and "A particles" in out.stdout
+    # a lattice with random species is not at a minimum: minimised first, and said so
+    assert scores["minimised"].tolist() == [True] and "minimised 1 of 1 frames" in out.stdout
+    refused = subprocess.run(
+        [sys.executable, "-m", "softness_entropy.score", str(path), str(good), "--no-minimize"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert refused.returncode == 2 and "is not an inherent structure" in refused.stderr
     other = tmp_path / "other.gsd"
     write_configuration(other, cubic_lattice(432, 1.0, np.random.default_rng(1)))
     bad = subprocess.run(
@@ -98,6 +118,45 @@ def test_model_round_trip_and_scoring_cli(tmp_path):
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert junk.returncode == 2 and "not a softness model" in junk.stderr
+
+
+@requires_lammps
+def test_scorer_minimises_a_thermal_snapshot_and_keeps_an_inherent_structure():
+    from softness_entropy.engines import create_engine
+    from softness_entropy.engines.base import FireParameters
+    from softness_entropy.score import inherent_structures, score_configurations
+
+    model, _ = planted_model()
+    # a thermal snapshot: NVT at T = 2.0 (N = 432: the structure functions need L > 7 σ)
+    with create_engine("lammps", cubic_lattice(432, 1.2, np.random.default_rng(3)), 0.0,
+                       dt=0.002, seed=5) as md:  # fmt: skip
+        md.thermalize(2.0)
+        md.run_nvt(500, 2.0, 0.1)
+        thermal = md.configuration()
+    assert thermal.velocities is not None and np.any(thermal.velocities != 0)
+    minima, report = inherent_structures(model, [thermal], engine="lammps")
+    (r,) = report
+    assert r.minimised and "velocities" in r.reason and "max |F|" in r.reason
+    assert r.max_force_before > 10 and r.fire_steps > 0
+    with create_engine("lammps", minima[0], 0.0, dt=0.002, seed=1) as md:
+        assert np.linalg.norm(md.forces(), axis=1).max() < 1e-3
+    # the minimum itself passes unchanged, and scores as the model scores it directly
+    again, report2 = inherent_structures(model, minima, engine="lammps")
+    assert not report2[0].minimised and np.array_equal(again[0].positions, minima[0].positions)
+    soft, s2, a_index = score_configurations(model, again)
+    conf = again[0]
+    direct = model.score(conf.box_length, conf.positions, conf.typeid, a_index)
+    np.testing.assert_array_equal(soft[0], direct[0])
+    np.testing.assert_array_equal(s2[0], direct[1])
+    # a FIRE minimum from the engine directly is the same basin (same algorithm)
+    with create_engine("lammps", replace(thermal, velocities=None), 0.0, dt=0.002, seed=1) as md:
+        md.minimize_fire(FireParameters(force_tolerance=1e-3, max_steps=100_000))
+        np.testing.assert_allclose(md.configuration().positions, minima[0].positions, atol=1e-6)
+    with pytest.raises(ValueError, match="not an inherent structure"):
+        inherent_structures(model, [thermal], minimize=False, engine="lammps")
+    model.scoring = {}
+    with pytest.raises(ValueError, match="re-run train_svm"):
+        inherent_structures(model, minima, engine="lammps")
 
 
 def test_one_standard_error_rule_prefers_the_most_regularised_equivalent_c():

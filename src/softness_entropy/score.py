@@ -1,30 +1,64 @@
 """Apply a trained softness model to your own configurations.
 
     python -m softness_entropy.score MODEL.npz traj.gsd [--out scores.npz] [--frames 0:10]
+        [--no-minimize] [--engine auto|lammps|hoomd]
 
-For every frame of the GSD file (a cubic box with types A and B), computes the
-structure functions of every A particle on the model's grid and writes softness S,
-local s2 and the particle indices to ``--out`` (``.npz``: ``softness``, ``s2_local``
-of shape (frames, N_A), ``a_index``, ``steps``).  The configuration must belong to the
-model's system: a number density more than 2 % away from the model's ρ is rejected
-before any computation (softness is not transferable between systems).
+Softness is defined on inherent structures (paper §II.B: the model was trained on
+FIRE-minimised frames).  Each frame of the GSD file (a cubic box, types A and B) is
+checked first: a frame with non-zero velocities, or whose largest per-particle force of
+the model's potential (eq. 1 at the model's Δ) exceeds twice the FIRE tolerance the
+model's training set was minimised to, is not an inherent structure.  By default it is
+minimised with FIRE through the project's engines (the workflow's settings) and the
+scorer says so; ``--no-minimize`` refuses such a frame instead.  Then the structure
+functions of every A particle on the model's grid, S and local s2 (η and damping width
+read from the model) go to ``--out`` (``.npz``: ``softness``, ``s2_local`` of shape
+(frames, N_A), ``a_index``, ``steps``, ``minimised`` per frame, ``max_force`` before).
 
-Python API: :func:`score_configurations`.
+The configuration must belong to the model's system: a number density more than 2 %
+away from the model's ρ is rejected before any computation (softness is not
+transferable between systems).
+
+Python API: :func:`inherent_structures`, :func:`score_configurations`.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from .analysis.softness import SoftnessModel
-from .analysis.structure import local_densities, local_s2, structure_functions
 from .configuration import Configuration
 
 DENSITY_TOLERANCE = 0.02
+#: a stored inherent structure is accepted up to this many times the model's FIRE
+#: tolerance: GSD keeps positions in float32, and the workflow's own stored minima
+#: (tolerance 1e-3) show max |F| = 0.7–1.03e-3 ε/σ when read back (18 frames of the
+#: workstation run, Δ = 0–0.2, LAMMPS); its thermal frames show 140–530 ε/σ
+FORCE_SLACK = 2.0
+
+
+@dataclass(frozen=True)
+class Minimisation:
+    """What the scorer did to one frame before scoring it.
+
+    Attributes
+    ----------
+    minimised : whether it was minimised with FIRE (it was not an inherent structure).
+    reason : why ("" if not minimised).
+    max_force_before : largest |F_i| of the frame as given (ε_AA/σ_AA).
+    fire_steps : FIRE iterations used (0 if not minimised).
+    potential_energy : U per particle of the inherent structure (ε_AA).
+    """
+
+    minimised: bool
+    reason: str
+    max_force_before: float
+    fire_steps: int
+    potential_energy: float
 
 
 def check_system(model: SoftnessModel, conf: Configuration, source: str) -> None:
@@ -37,27 +71,104 @@ def check_system(model: SoftnessModel, conf: Configuration, source: str) -> None
         )
 
 
+def _force_tolerance(model: SoftnessModel) -> float:
+    tolerance = model.scoring.get("force_tolerance")
+    if tolerance is None:
+        raise ValueError(
+            "this model does not record the FIRE tolerance of its training set (saved by "
+            "an older version): re-run train_svm to recreate it"
+        )
+    return float(tolerance)
+
+
+def inherent_structures(
+    model: SoftnessModel,
+    confs: list[Configuration],
+    *,
+    minimize: bool = True,
+    engine: str = "auto",
+    sources: list[str] | None = None,
+) -> tuple[list[Configuration], list[Minimisation]]:
+    """The inherent structure of each configuration: the configuration itself where it
+    is one (no velocities, max |F| ≤ FORCE_SLACK × the model's FIRE tolerance), else
+    its FIRE minimum (``minimize``) or a ValueError naming the frame (not ``minimize``).
+    """
+    from .engines import create_engine
+    from .engines.base import FireParameters
+
+    tolerance = _force_tolerance(model)
+    sources = sources or [f"frame {k}" for k in range(len(confs))]
+    fire = FireParameters(force_tolerance=tolerance, max_steps=100_000)
+    out, report = [], []
+    static = [replace(c, velocities=None) for c in confs]
+    with create_engine(engine, static[0], model.system["delta"], dt=0.002, seed=1) as md:
+        for conf, still, source in zip(confs, static, sources, strict=True):
+            md.set_configuration(still)
+            max_force = float(np.linalg.norm(md.forces(), axis=1).max())
+            reasons = []
+            if conf.velocities is not None and np.any(conf.velocities != 0):
+                reasons.append("non-zero velocities (a thermal snapshot)")
+            if max_force > FORCE_SLACK * tolerance:
+                reasons.append(
+                    f"max |F| = {max_force:.3g} ε/σ above {FORCE_SLACK:g} × the model's FIRE "
+                    f"tolerance {tolerance:g}"
+                )
+            if not reasons:
+                energy = md.thermo().potential_energy
+                out.append(still)
+                report.append(Minimisation(False, "", max_force, 0, energy))
+                continue
+            reason = "; ".join(reasons)
+            if not minimize:
+                raise ValueError(
+                    f"{source} is not an inherent structure ({reason}); softness is defined "
+                    "on FIRE minima: drop --no-minimize to minimise it first"
+                )
+            result = md.minimize_fire(fire)
+            if not result.converged:
+                raise ValueError(
+                    f"{source}: FIRE did not reach |F| < {tolerance:g} in {fire.max_steps} steps"
+                )
+            out.append(replace(md.configuration(), step=conf.step, velocities=None))
+            report.append(
+                Minimisation(True, reason, max_force, result.steps, result.potential_energy)
+            )
+    return out, report
+
+
 def score_configurations(
-    model: SoftnessModel, confs: list[Configuration], eta: float = 2.0, damping: float = 0.1
+    model: SoftnessModel, confs: list[Configuration]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(softness, s2_local, a_index) of the A particles of each configuration."""
+    """(softness, s2_local, a_index) of the A particles of each (inherent-structure)
+    configuration, with the model's grid, η and damping (:meth:`SoftnessModel.score`)."""
     a_index = np.flatnonzero(confs[0].typeid == 0)
     soft = np.empty((len(confs), len(a_index)))
     s2 = np.empty_like(soft)
     for k, conf in enumerate(confs):
         if not np.array_equal(np.flatnonzero(conf.typeid == 0), a_index):
             raise ValueError(f"frame {k}: the A particles differ from frame 0")
-        G, counts = structure_functions(
-            conf.box_length, conf.positions, conf.typeid, a_index, model.grid
-        )
-        soft[k] = model.softness(G.reshape(len(a_index), -1))
-        s2[k] = local_s2(G, local_densities(counts), model.grid, eta, damping)
+        soft[k], s2[k] = model.score(conf.box_length, conf.positions, conf.typeid, a_index)
     return soft, s2, a_index
+
+
+def summary(report: list[Minimisation], engine: str) -> str:
+    """One line: how many frames were minimised, and why."""
+    done = [r for r in report if r.minimised]
+    if not done:
+        worst = max(r.max_force_before for r in report)
+        return f"all {len(report)} frames are inherent structures (max |F| ≤ {worst:.3g} ε/σ)"
+    reasons = sorted({r.reason for r in done})
+    return (
+        f"minimised {len(done)} of {len(report)} frames with FIRE ({engine}) before scoring: "
+        f"{reasons[0]}{' …' if len(reasons) > 1 else ''}; ⟨U_IS⟩ = "
+        f"{np.mean([r.potential_energy for r in done]):.4f} ε per particle"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     import gsd.hoomd
 
+    from .engines import resolve_engine
     from .gsd_io import from_frame
 
     parser = argparse.ArgumentParser(
@@ -67,9 +178,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("gsd", type=Path, help="GSD file (cubic box, types A and B)")
     parser.add_argument("--out", type=Path, default=None, help="output .npz")
     parser.add_argument("--frames", default=":", help="python slice of frames, e.g. 0:100:10")
+    parser.add_argument(
+        "--no-minimize", action="store_true",
+        help="refuse frames that are not inherent structures instead of minimising them",
+    )  # fmt: skip
+    parser.add_argument("--engine", default="auto", help="MD engine for FIRE: auto, lammps, hoomd")
     args = parser.parse_args(argv)
     try:
         model = SoftnessModel.load(args.model)
+        _force_tolerance(model)
+        engine = resolve_engine(args.engine)
         parts = [int(p) if p else None for p in args.frames.split(":")]
         if len(parts) > 3:
             raise ValueError(f"--frames must be a slice like 0:100:10; got {args.frames!r}")
@@ -81,14 +199,21 @@ def main(argv: list[str] | None = None) -> int:
             raise ValueError(f"{args.gsd}: not a readable GSD file ({err})") from None
         if not confs:
             raise ValueError(f"{args.gsd}: no frames selected")
-        for i, conf in zip(picks, confs, strict=True):
-            check_system(model, conf, f"{args.gsd}[{i}]")
-        soft, s2, a_index = score_configurations(model, confs)
-    except ValueError as err:
+        sources = [f"{args.gsd}[{i}]" for i in picks]
+        for conf, source in zip(confs, sources, strict=True):
+            check_system(model, conf, source)
+        minima, report = inherent_structures(
+            model, confs, minimize=not args.no_minimize, engine=engine, sources=sources
+        )
+        soft, s2, a_index = score_configurations(model, minima)
+    except (ValueError, ImportError) as err:
         parser.error(str(err))
     out = args.out or args.gsd.with_suffix(".softness.npz")
     np.savez(out, softness=soft, s2_local=s2, a_index=a_index,
-             steps=np.array([c.step for c in confs]))  # fmt: skip
+             steps=np.array([c.step for c in confs]),
+             minimised=np.array([r.minimised for r in report]),
+             max_force=np.array([r.max_force_before for r in report]))  # fmt: skip
+    print(summary(report, engine))
     print(f"{out}: {soft.shape[0]} frames × {soft.shape[1]} A particles, ⟨S⟩ = {soft.mean():.3f}")
     return 0
 

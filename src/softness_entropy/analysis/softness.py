@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from .structure import StructureGrid
+from .structure import StructureGrid, local_densities, local_s2, structure_functions
 
 #: C values tried by cross-validation
 C_GRID: tuple[float, ...] = (0.001, 0.01, 0.1, 1.0, 10.0)
@@ -56,6 +56,10 @@ class SoftnessModel:
     grid : the structure-function grid the features were computed on.
     system : {"delta": Δ, "rho": ρ} the model was trained for.
     metrics : accuracies and sizes (cross-validation, test, examples).
+    scoring : how its features were made, so that scoring anything else uses the same:
+        ``s2_eta`` and ``s2_damping_width`` of local s2 (eq. 6, σ_AA) and
+        ``force_tolerance``, the FIRE tolerance of the inherent structures it was
+        trained on (ε_AA/σ_AA); empty in a model saved before it was recorded.
     """
 
     mean: np.ndarray
@@ -66,6 +70,31 @@ class SoftnessModel:
     grid: StructureGrid
     system: dict[str, float]
     metrics: dict[str, Any] = field(default_factory=dict)
+    scoring: dict[str, float] = field(default_factory=dict)
+
+    def score(
+        self, box_length: float, positions: np.ndarray, typeid: np.ndarray, index: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(S, local s2) of the particles ``index`` of one configuration (an inherent
+        structure: box edge and positions in σ_AA): the structure functions on the
+        model's grid (eq. 3), S = w·x̂ + b, and local s2 (eq. 6) with the model's η
+        and damping.  The one implementation of "configuration → S, s2"."""
+        missing = {"s2_eta", "s2_damping_width"} - set(self.scoring)
+        if missing:
+            raise ValueError(
+                f"this model does not record {sorted(missing)} (saved by an older version): "
+                "re-run train_svm to recreate it"
+            )
+        G, counts = structure_functions(box_length, positions, typeid, index, self.grid)
+        s = self.softness(G.reshape(len(index), -1))
+        s2 = local_s2(
+            G,
+            local_densities(counts),
+            self.grid,
+            self.scoring["s2_eta"],
+            self.scoring["s2_damping_width"],
+        )
+        return s, s2
 
     def softness(self, features: np.ndarray) -> np.ndarray:
         """S = w·x̂ + b for (n, F) features (structure functions, flattened)."""
@@ -86,6 +115,7 @@ class SoftnessModel:
             "grid": asdict(self.grid),
             "system": self.system,
             "metrics": self.metrics,
+            "scoring": self.scoring,
             "format": "softness-entropy softness model v1",
         }
         tmp = path.with_name(path.name + ".tmp.npz")
@@ -116,6 +146,7 @@ class SoftnessModel:
             grid=StructureGrid(**meta["grid"]),
             system=meta["system"],
             metrics=meta.get("metrics", {}),
+            scoring=meta.get("scoring", {}),
         )
 
 

@@ -191,6 +191,11 @@ def train_svm(*jobs):
                        test_fraction=params["svm_test_fraction"])
         for seed in range(1, params["svm_seeds"])
     ]  # fmt: skip
+    model.scoring = {
+        "s2_eta": params["s2_eta"],
+        "s2_damping_width": params["s2_damping_width"],
+        "force_tolerance": params["fire_force_tolerance"],
+    }
     cosines = hyperplane_similarity(models)
     off_diagonal = cosines[~np.eye(len(models), dtype=bool)]
     model.metrics.update(
@@ -230,14 +235,7 @@ def compute_softness_and_s2(job):
     import numpy as np
 
     from ..analysis.softness import SoftnessModel, accuracy_soft_given_positive
-    from ..analysis.structure import (
-        RDFGrid,
-        local_densities,
-        local_s2,
-        pair_excess_entropy,
-        species_rdfs,
-        structure_functions,
-    )
+    from ..analysis.structure import RDFGrid, pair_excess_entropy, species_rdfs
     from ..gsd_io import from_frame
     from .storage import atomic_h5, read_h5
 
@@ -246,7 +244,6 @@ def compute_softness_and_s2(job):
     inherent = checked_input(job, INHERENT, "inherent_structures", "fire_minimize")
     trajectory = checked_input(job, TRAJECTORY, "production", "production")
     phop_file = checked_input(job, PHOP, "phop", "compute_phop")
-    grid = model.grid
     with gsd.hoomd.open(inherent, mode="r") as inh:
         first = from_frame(inh[0])
         a_index = np.flatnonzero(first.typeid == 0)
@@ -255,13 +252,7 @@ def compute_softness_and_s2(job):
         s2 = np.empty_like(softness)
         for k, frame in enumerate(inh):
             conf = from_frame(frame, f"{inherent}[{k}]")
-            G, counts = structure_functions(
-                conf.box_length, conf.positions, conf.typeid, a_index, grid
-            )
-            softness[k] = model.softness(G.reshape(len(a_index), -1))
-            s2[k] = local_s2(
-                G, local_densities(counts), grid, params["s2_eta"], params["s2_damping_width"]
-            )
+            softness[k], s2[k] = model.score(conf.box_length, conf.positions, conf.typeid, a_index)
     # global s2 (eq. 4) of the thermal configurations, up to 50 frames
     with gsd.hoomd.open(trajectory, mode="r") as traj:
         picks = np.unique(np.linspace(0, len(traj) - 1, min(50, len(traj))).astype(int))
