@@ -30,8 +30,15 @@ def test_jobs_job_and_project_pages(client, smoke):
     job = min(smoke, key=lambda j: j.cached_statepoint["T"])
     page = client.get(f"/jobs/{job.id}")
     assert page.status_code == 200
-    for needle in (b"dynamics.png", b"rearrangements.png", b"tau_alpha", b"D_A"):
+    for needle in (b"dynamics.png", b"rearrangements.png"):
         assert needle in page.data, needle
+    # the physical results as a table with units, the digests folded away
+    text = page.data.decode()
+    for label in ("τα (τ)", "D_A (σ²/τ)", "e_IS per particle (ε)", "P(S &gt; 0 | R)"):
+        assert f"<td>{label}</td>" in text, label
+    tau = job.doc["dynamics"]["tau_alpha"]
+    assert f"<td>{tau:.4g}</td>" in text
+    assert "sha256" not in text and job.doc["production"]["sha256"]
     image = re.search(rb'src="([^"]*rearrangements\.png)"', page.data)
     assert image and client.get(image.group(1).decode()).status_code == 200
     project_page = client.get("/project/")
@@ -42,5 +49,9 @@ def test_jobs_job_and_project_pages(client, smoke):
     assert b"The paper&#39;s claims, checked" in project_page.data or (
         b"The paper's claims, checked" in project_page.data
     )
-    assert project_page.data.count(b"<tr>") >= 1 + len(smoke.doc["validation"])
+    assert project_page.data.count(b"<tr>") >= 2 + len(smoke.doc["validation"]) + 2
+    page_text = project_page.data.decode()
+    assert "<th>T_A from S</th>" in page_text and "Results by system" in page_text
+    for row in smoke.doc["results"]:  # one row per system, T_A with its error
+        assert f"<td>{row['delta']:.4g}</td>" in page_text
     assert b"not testable" in project_page.data
