@@ -27,11 +27,15 @@ ENGINE_PARAMS = [
 ]
 
 
-def make_engine(name: str, conf: Configuration, delta: float, dt: float = 0.005, seed: int = 7):
+def make_engine(
+    name: str, conf: Configuration, delta: float, dt: float = 0.005, seed: int = 7, mixture=None
+):
     """An engine on the CPU with one thread, for reproducible tests."""
     from softness_entropy.engines import create_engine
 
-    return create_engine(name, conf, delta, dt=dt, seed=seed, device="cpu", threads=1)
+    return create_engine(
+        name, conf, delta, dt=dt, seed=seed, device="cpu", threads=1, mixture=mixture
+    )
 
 
 def pair_configuration(r: float, types: tuple[int, int], box_length: float = 12.0):

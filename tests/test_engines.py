@@ -38,6 +38,64 @@ def test_pair_energy_and_force(engine_name, delta):
             ), (pair, r)
 
 
+#: a non-Kob–Andersen binary mixture: Wahnström's ε, σ and mass ratios (all ε = 1,
+#: σ_BB/σ_AA = 5/6, σ_AB = 11/12, m_B/m_A = 1/2, 50:50)
+OTHER = model.Mixture(
+    epsilon={"AA": 1.0, "AB": 1.0, "BB": 1.0},
+    sigma={"AA": 1.0, "AB": 11 / 12, "BB": 5 / 6},
+    fraction_a=0.5,
+    mass_b=0.5,
+    name="Wahnström ratios",
+)
+
+
+@pytest.mark.parametrize("delta", [0.0, 0.3])
+def test_another_mixture_follows_eq_1_with_its_own_parameters(engine_name, delta):
+    """Two particles of each pair type: U = 4ε[(σ'/(r−Δ))¹² − (σ'/(r−Δ))⁶] − V(r_c),
+    σ' = σ(1 − Δ/2^{1/6}), r_c = 2.5σ, written out here with the mixture's ε, σ."""
+    for pair, types in PAIR_TYPES.items():
+        eps, sig = OTHER.epsilon["".join(pair)], OTHER.sigma["".join(pair)]
+        sig_p, r_c = sig * (1 - delta / 2 ** (1 / 6)), 2.5 * sig
+
+        def v(r, eps=eps, sig_p=sig_p):
+            x = (sig_p / (r - delta)) ** 6
+            return 4 * eps * (x * x - x)
+
+        for r in (1.0 * sig + 0.8 * delta, 1.2 * sig + delta, 0.5 * (sig + r_c), r_c - 0.01):
+            with make_engine(engine_name, pair_configuration(r, types), delta,
+                             mixture=OTHER) as md:  # fmt: skip
+                u = 2 * md.thermo().potential_energy
+            assert u == pytest.approx(v(r) - v(r_c), rel=1e-9, abs=1e-12), (pair, r)
+        with make_engine(engine_name, pair_configuration(r_c + 0.01, types), delta,
+                         mixture=OTHER) as md:  # fmt: skip
+            assert md.thermo().potential_energy == 0.0
+
+
+def test_another_mixture_reaches_the_engine_masses_and_all(engine_name):
+    """Velocities drawn for m_B = m_A/2 give exactly kT in the engine (its own masses),
+    zero total momentum Σ m v, and a liquid's energy equals the numpy sum of eq. 1."""
+    conf = cubic_lattice(500, 1.0, np.random.default_rng(4), OTHER.fraction_a)
+    assert (conf.typeid == 0).sum() == 250
+    with make_engine(engine_name, conf, 0.1, dt=0.002, seed=3, mixture=OTHER) as md:
+        md.thermalize(1.5)
+        assert md.thermo().kinetic_temperature == pytest.approx(1.5, rel=1e-10)
+        md.run_nvt(500, 1.5, 0.1)
+        after = md.configuration()
+        th = md.thermo()
+    m = np.where(after.typeid == 0, 1.0, 0.5)[:, None]
+    np.testing.assert_allclose((m * after.velocities).sum(axis=0), 0.0, atol=1e-8)
+    kinetic = (m * after.velocities**2).sum() / (3 * after.n_particles - 3)
+    assert th.kinetic_temperature == pytest.approx(kinetic, rel=1e-8)
+    u, p_vir = energy_and_virial_pressure(
+        after.positions, after.typeid, after.box_length, 0.1, OTHER
+    )
+    assert th.potential_energy == pytest.approx(u, rel=1e-8)
+    assert th.virial_pressure == pytest.approx(p_vir, rel=1e-8)
+    # and it is not the Kob–Andersen energy
+    u_ka, _ = energy_and_virial_pressure(after.positions, after.typeid, after.box_length, 0.1)
+    assert abs(u_ka - u) > 0.01  # 0.055 ε per particle here, against 1e-8 agreement
+
+
 def test_energy_beyond_cutoff_is_zero(engine_name):
     for pair, types in PAIR_TYPES.items():
         p = model.pair_parameters(0.4)[pair]

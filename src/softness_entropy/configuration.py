@@ -88,12 +88,14 @@ def box_length_for(n_particles: int, density: float) -> float:
     return (n_particles / density) ** (1.0 / 3.0)
 
 
-def minimum_particles(density: float, skin: float = 0.4) -> int:
+def minimum_particles(
+    density: float, skin: float = 0.4, mixture: model.Mixture = model.KOB_ANDERSEN
+) -> int:
     """Smallest N whose cubic box is wider than twice (largest cutoff + neighbour skin).
 
     Below this, a particle would interact with two images of the same neighbour.
     """
-    return int(np.ceil(density * (2.0 * (model.max_cutoff() + skin)) ** 3))
+    return int(np.ceil(density * (2.0 * (mixture.max_cutoff() + skin)) ** 3))
 
 
 #: Basis vectors (units of the cubic cell) of the three cubic Bravais lattices.
@@ -123,13 +125,19 @@ def lattice_choice(n_particles: int) -> tuple[str, int]:
     return best[1], best[2]
 
 
-def cubic_lattice(n_particles: int, density: float, rng: np.random.Generator) -> Configuration:
-    """Particles on a cubic lattice with random species, 80:20 A:B (paper §II.A).
+def cubic_lattice(
+    n_particles: int,
+    density: float,
+    rng: np.random.Generator,
+    fraction_a: float = model.FRACTION_A,
+) -> Configuration:
+    """Particles on a cubic lattice with random species, 80:20 A:B (paper §II.A; another
+    mixture's ``fraction_a``).
 
     The lattice (simple, body- or face-centred cubic; :func:`lattice_choice`) is the one
     that holds N particles with the widest spacing; when it has more sites than N, the
-    occupied sites are chosen at random.  Exactly round(0.8 N) particles are A, placed
-    at random.
+    occupied sites are chosen at random.  Exactly round(fraction_a N) particles are A,
+    placed at random.
     """
     if n_particles < 2:
         raise ValueError(f"n_particles must be at least 2; got {n_particles}")
@@ -139,7 +147,7 @@ def cubic_lattice(n_particles: int, density: float, rng: np.random.Generator) ->
     unit = (cells[:, None, :] + CUBIC_BASES[name][None, :, :]).reshape(-1, 3)
     grid = (unit + 0.25) * (L / m) - L / 2
     sites = rng.choice(len(grid), size=n_particles, replace=False)
-    n_a = round(model.FRACTION_A * n_particles)
+    n_a = round(fraction_a * n_particles)
     typeid = np.ones(n_particles, dtype=np.int32)
     typeid[:n_a] = 0
     rng.shuffle(typeid)
@@ -151,15 +159,22 @@ def cubic_lattice(n_particles: int, density: float, rng: np.random.Generator) ->
     ).wrapped()
 
 
-def maxwell_boltzmann(typeid: np.ndarray, kT: float, rng: np.random.Generator) -> np.ndarray:
+def maxwell_boltzmann(
+    typeid: np.ndarray,
+    kT: float,
+    rng: np.random.Generator,
+    masses: tuple[float, float] = (model.MASS, model.MASS),
+) -> np.ndarray:
     """Velocities drawn at temperature kT, zero total momentum, rescaled to exactly kT.
 
-    Uses 3N − 3 degrees of freedom (momentum is conserved), as both engines count them.
+    ``masses``: (m_A, m_B).  Uses 3N − 3 degrees of freedom (momentum is conserved), as
+    both engines count them.
     """
     n = len(typeid)
-    v = rng.normal(0.0, np.sqrt(kT / model.MASS), size=(n, 3))
-    v -= v.mean(axis=0)
-    current = model.MASS * np.sum(v * v) / (3 * n - 3)
+    m = np.asarray(masses, dtype=np.float64)[np.asarray(typeid)][:, None]
+    v = rng.normal(size=(n, 3)) * np.sqrt(kT / m)
+    v -= (m * v).sum(axis=0) / m.sum()
+    current = np.sum(m * v * v) / (3 * n - 3)
     return v * np.sqrt(kT / current)
 
 

@@ -22,7 +22,9 @@ for AA it stays at :math:`2^{1/6}`; the AB and BB minima move outward by
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -50,6 +52,108 @@ PAPER_SYSTEMS: tuple[tuple[float, float], ...] = (
 #: simulated up to 0.5 and found Δ = 0.5 crystallises).
 DELTA_MAX: float = 0.5
 PAIRS: tuple[tuple[str, str], ...] = (("A", "A"), ("A", "B"), ("B", "B"))
+
+
+def _pair_table(values: Mapping[str, float]) -> dict[tuple[str, str], float]:
+    return {pair: float(values["".join(pair)]) for pair in PAIRS}
+
+
+@dataclass(frozen=True)
+class Mixture:
+    """A binary expanded-LJ mixture: eq. 1 with its own ε_ij, σ_ij, composition and
+    masses.  The default is the Kob–Andersen mixture of the paper.
+
+    Units are those of species A, so ε_AA = σ_AA = m_A = 1 (scale the other values
+    to them); the cutoff stays 2.5 σ_ij on r (eq. 1).
+
+    Attributes
+    ----------
+    epsilon : ε_ij per pair "AA", "AB", "BB" (ε_AA).
+    sigma : σ_ij per pair (σ_AA).
+    fraction_a : number fraction of A particles.
+    mass_b : m_B (m_A).
+    name : a label for provenance and figures.
+    """
+
+    epsilon: Mapping[str, float] = field(
+        default_factory=lambda: {"".join(k): v for k, v in EPSILON.items()}
+    )
+    sigma: Mapping[str, float] = field(
+        default_factory=lambda: {"".join(k): v for k, v in SIGMA.items()}
+    )
+    fraction_a: float = FRACTION_A
+    mass_b: float = MASS
+    name: str = "Kob–Andersen"
+
+    def __post_init__(self) -> None:
+        for table in ("epsilon", "sigma"):
+            values = getattr(self, table)
+            if not isinstance(values, Mapping) or set(values) != {"AA", "AB", "BB"}:
+                raise ValueError(
+                    f"mixture.{table} must give exactly AA, AB and BB; got {dict(values)!r}"
+                )
+            for pair, value in values.items():
+                if (
+                    isinstance(value, bool)
+                    or not isinstance(value, int | float)
+                    or not np.isfinite(value)
+                    or value <= 0
+                ):
+                    raise ValueError(
+                        f"mixture.{table}.{pair} must be a positive number; got {value!r}"
+                    )
+            if values["AA"] != 1.0:
+                raise ValueError(
+                    f"mixture.{table}.AA must be 1 (units of species A); got {values['AA']!r}: "
+                    "divide every value by it"
+                )
+        if isinstance(self.fraction_a, bool) or not 0.0 < self.fraction_a < 1.0:
+            raise ValueError(f"mixture.fraction_a must lie in (0, 1); got {self.fraction_a!r}")
+        if isinstance(self.mass_b, bool) or not (
+            isinstance(self.mass_b, int | float) and np.isfinite(self.mass_b) and self.mass_b > 0
+        ):
+            raise ValueError(f"mixture.mass_b must be a positive number (m_A); got {self.mass_b!r}")
+        object.__setattr__(self, "epsilon", {k: float(v) for k, v in self.epsilon.items()})
+        object.__setattr__(self, "sigma", {k: float(v) for k, v in self.sigma.items()})
+        object.__setattr__(self, "fraction_a", float(self.fraction_a))
+        object.__setattr__(self, "mass_b", float(self.mass_b))
+
+    @property
+    def masses(self) -> tuple[float, float]:
+        """(m_A, m_B) in units of m_A."""
+        return (1.0, self.mass_b)
+
+    def max_cutoff(self) -> float:
+        """Largest pair cutoff on r, 2.5 max σ_ij (σ_AA)."""
+        return CUTOFF_IN_SIGMA * max(self.sigma.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form (project document, model files)."""
+        return {
+            "name": self.name,
+            "epsilon": dict(self.epsilon),
+            "sigma": dict(self.sigma),
+            "fraction_a": self.fraction_a,
+            "mass_b": self.mass_b,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> Mixture:
+        """The mixture of :meth:`as_dict` (None: Kob–Andersen); ValueError naming an
+        unknown key."""
+        if data is None:
+            return cls()
+        if not isinstance(data, Mapping):
+            raise ValueError(f"mixture must be a table; got {data!r}")
+        allowed = {"name", "epsilon", "sigma", "fraction_a", "mass_b"}
+        unknown = sorted(set(data) - allowed)
+        if unknown:
+            raise ValueError(f"mixture: unknown key {unknown[0]!r}; allowed: {sorted(allowed)}")
+        return cls(**dict(data))
+
+
+#: the paper's mixture (Kob & Andersen 1995)
+KOB_ANDERSEN = Mixture()
 
 
 @dataclass(frozen=True)
@@ -86,25 +190,28 @@ def validate_delta(delta: float) -> float:
     return delta
 
 
-def pair_parameters(delta: float) -> dict[tuple[str, str], PairParameters]:
+def pair_parameters(
+    delta: float, mixture: Mixture = KOB_ANDERSEN
+) -> dict[tuple[str, str], PairParameters]:
     """Coefficients of every pair type for well-width parameter Δ (paper eq. 1)."""
     delta = validate_delta(delta)
     factor = 1.0 - delta / 2.0 ** (1.0 / 6.0)
+    epsilon, sigma = _pair_table(mixture.epsilon), _pair_table(mixture.sigma)
     return {
         pair: PairParameters(
-            epsilon=EPSILON[pair],
-            sigma=SIGMA[pair],
-            sigma_prime=SIGMA[pair] * factor,
+            epsilon=epsilon[pair],
+            sigma=sigma[pair],
+            sigma_prime=sigma[pair] * factor,
             delta=delta,
-            r_cut=CUTOFF_IN_SIGMA * SIGMA[pair],
+            r_cut=CUTOFF_IN_SIGMA * sigma[pair],
         )
         for pair in PAIRS
     }
 
 
-def max_cutoff() -> float:
-    """Largest pair cutoff on r (the AA one, 2.5 σ_AA)."""
-    return CUTOFF_IN_SIGMA * max(SIGMA.values())
+def max_cutoff(mixture: Mixture = KOB_ANDERSEN) -> float:
+    """Largest pair cutoff on r (Kob–Andersen: the AA one, 2.5 σ_AA)."""
+    return mixture.max_cutoff()
 
 
 def pair_energy(r: np.ndarray, p: PairParameters) -> np.ndarray:

@@ -95,13 +95,17 @@ def inherent_structures(
     """
     from .engines import create_engine
     from .engines.base import FireParameters
+    from .model import Mixture
 
     tolerance = _force_tolerance(model)
     sources = sources or [f"frame {k}" for k in range(len(confs))]
     fire = FireParameters(force_tolerance=tolerance, max_steps=100_000)
     out, report = [], []
     static = [replace(c, velocities=None) for c in confs]
-    with create_engine(engine, static[0], model.system["delta"], dt=0.002, seed=1) as md:
+    mixture = Mixture.from_dict(model.scoring.get("mixture"))  # absent: Kob–Andersen
+    with create_engine(
+        engine, static[0], model.system["delta"], dt=0.002, seed=1, mixture=mixture
+    ) as md:
         for conf, still, source in zip(confs, static, sources, strict=True):
             md.set_configuration(still)
             max_force = float(np.linalg.norm(md.forces(), axis=1).max())

@@ -34,7 +34,11 @@ def pair_distances(
 
 
 def energy_and_virial_pressure(
-    positions: np.ndarray, typeid: np.ndarray, box_length: float, delta: float
+    positions: np.ndarray,
+    typeid: np.ndarray,
+    box_length: float,
+    delta: float,
+    mixture: model.Mixture = model.KOB_ANDERSEN,
 ) -> tuple[float, float]:
     """Potential energy per particle and virial pressure of a configuration.
 
@@ -44,14 +48,15 @@ def energy_and_virial_pressure(
     typeid : (N,) species, 0 = A, 1 = B.
     box_length : box edge L (σ_AA).
     delta : well-width parameter Δ of eq. 1.
+    mixture : ε_ij, σ_ij of the pairs (default: Kob–Andersen).
 
     Returns
     -------
     (u, p_vir) : U/N (ε_AA) of the shifted eq.-1 potential and the configurational
         pressure W/(3V) = Σ_pairs r f(r) / (3V) (ε_AA σ_AA⁻³).
     """
-    params = model.pair_parameters(delta)
-    i, j, r = pair_distances(positions, box_length, model.max_cutoff())
+    params = model.pair_parameters(delta, mixture)
+    i, j, r = pair_distances(positions, box_length, mixture.max_cutoff())
     ti, tj = np.asarray(typeid)[i], np.asarray(typeid)[j]
     energy = 0.0
     virial = 0.0

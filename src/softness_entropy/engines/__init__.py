@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib.util
 
 from ..configuration import Configuration
+from ..model import KOB_ANDERSEN, Mixture
 from .base import Engine, FireParameters, MinimizeResult, Thermo
 
 ENGINES = ("hoomd", "lammps")
@@ -66,6 +67,7 @@ def create_engine(
     seed: int,
     device: str = "auto",
     threads: int | None = None,
+    mixture: Mixture | None = None,
 ) -> Engine:
     """Build an engine by name.
 
@@ -73,10 +75,11 @@ def create_engine(
     threads per rank, default: every core on one rank) to LAMMPS.
     """
     name = resolve_engine(name)
+    mixture = mixture or KOB_ANDERSEN
     if name == "hoomd":
         from .hoomd_engine import HoomdEngine
 
-        return HoomdEngine(configuration, delta, dt=dt, seed=seed, device=device)
+        return HoomdEngine(configuration, delta, dt=dt, seed=seed, device=device, mixture=mixture)
     from .lammps_engine import LammpsEngine
 
-    return LammpsEngine(configuration, delta, dt=dt, seed=seed, threads=threads)
+    return LammpsEngine(configuration, delta, dt=dt, seed=seed, threads=threads, mixture=mixture)

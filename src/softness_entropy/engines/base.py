@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from .. import model
 from ..configuration import Configuration, maxwell_boltzmann
 
 
@@ -88,12 +89,28 @@ class Engine(abc.ABC):
     delta : well-width parameter Δ of eq. 1 (σ_AA).
     dt : MD time step (τ).
     seed : random seed (16 bit) for anything the engine draws.
+    mixture : ε_ij, σ_ij, composition and masses (default: Kob–Andersen).
     """
 
     #: short engine name recorded in provenance ("hoomd" or "lammps")
     name: str = ""
     #: random seed (set by the implementation's constructor)
     seed: int = 0
+
+    def _set_common(
+        self, configuration: Configuration, delta: float, dt: float, seed: int,
+        mixture: model.Mixture,
+    ) -> None:  # fmt: skip
+        """What both constructors record: Δ, dt, seed, N, box, species, the mixture
+        and its pair coefficients (eq. 1)."""
+        self.delta = model.validate_delta(delta)
+        self.dt = float(dt)
+        self.seed = int(seed)
+        self.n = configuration.n_particles
+        self.box_length = configuration.box_length
+        self.typeid = configuration.typeid.copy()
+        self.mixture = mixture
+        self.pairs = model.pair_parameters(self.delta, mixture)
 
     @property
     @abc.abstractmethod
@@ -123,7 +140,8 @@ class Engine(abc.ABC):
         """
         conf = self.configuration()
         rng = np.random.default_rng([self.seed, conf.step])
-        self.set_configuration(replace(conf, velocities=maxwell_boltzmann(conf.typeid, kT, rng)))
+        velocities = maxwell_boltzmann(conf.typeid, kT, rng, self.mixture.masses)
+        self.set_configuration(replace(conf, velocities=velocities))
 
     @abc.abstractmethod
     def run_nvt(self, steps: int, kT: float, tau: float) -> None:

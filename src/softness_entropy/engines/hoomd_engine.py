@@ -85,16 +85,11 @@ class HoomdEngine(Engine):
         dt: float,
         seed: int,
         device: str = "auto",
+        mixture: model.Mixture = model.KOB_ANDERSEN,
     ) -> None:
         hoomd = load_hoomd()
         self._hoomd = hoomd
-        self.delta = model.validate_delta(delta)
-        self.dt = float(dt)
-        self.seed = int(seed)
-        self.n = configuration.n_particles
-        self.box_length = configuration.box_length
-        self.typeid = configuration.typeid.copy()
-        self.pairs = model.pair_parameters(self.delta)
+        self._set_common(configuration, delta, dt, seed, mixture)
         self.device = make_device(hoomd, device)
         self.sim = hoomd.Simulation(device=self.device, seed=self.seed)
         self.sim.timestep = configuration.step
@@ -132,7 +127,7 @@ class HoomdEngine(Engine):
             snap.particles.typeid[:] = conf.typeid
             snap.particles.position[:] = conf.positions
             snap.particles.image[:] = conf.image
-            snap.particles.mass[:] = model.MASS
+            snap.particles.mass[:] = np.asarray(self.mixture.masses)[conf.typeid]
             if conf.velocities is not None:
                 snap.particles.velocity[:] = conf.velocities
         return snap

@@ -69,8 +69,9 @@ def default_threads() -> int:
     return int(env) if env.isdigit() and int(env) > 0 else 1
 
 
-def box_commands(box_length: float) -> list[str]:
-    """LAMMPS commands creating the cubic periodic box [−L/2, L/2)³ with types A=1, B=2."""
+def box_commands(box_length: float, masses: tuple[float, float] = (1.0, 1.0)) -> list[str]:
+    """LAMMPS commands creating the cubic periodic box [−L/2, L/2)³ with types A=1, B=2
+    of masses (m_A, m_B)."""
     h = box_length / 2.0
     return [
         "units lj",
@@ -80,15 +81,16 @@ def box_commands(box_length: float) -> list[str]:
         "atom_modify map array",
         f"region box block {-h!r} {h!r} {-h!r} {h!r} {-h!r} {h!r}",
         "create_box 2 box",
-        "mass * 1.0",
+        f"mass 1 {masses[0]!r}",
+        f"mass 2 {masses[1]!r}",
     ]
 
 
-def potential_commands(delta: float) -> list[str]:
+def potential_commands(delta: float, mixture: model.Mixture = model.KOB_ANDERSEN) -> list[str]:
     """``pair_style lj/expand`` commands for eq. 1 (cutoff on r − Δ is 2.5 σ_ij − Δ)."""
     type_ids = {("A", "A"): (1, 1), ("A", "B"): (1, 2), ("B", "B"): (2, 2)}
-    lines = [f"pair_style lj/expand {model.max_cutoff()!r}", "pair_modify shift no"]
-    for pair, p in model.pair_parameters(delta).items():
+    lines = [f"pair_style lj/expand {mixture.max_cutoff()!r}", "pair_modify shift no"]
+    for pair, p in model.pair_parameters(delta, mixture).items():
         i, j = type_ids[pair]
         lines.append(
             f"pair_coeff {i} {j} {p.epsilon!r} {p.sigma_prime!r} {p.delta!r} {p.r_cut - p.delta!r}"
@@ -124,16 +126,11 @@ class LammpsEngine(Engine):
         seed: int,
         threads: int | None = None,
         log_file: str | None = None,
+        mixture: model.Mixture = model.KOB_ANDERSEN,
     ) -> None:
         lammps = load_lammps()
         self._lammps_module = lammps
-        self.delta = model.validate_delta(delta)
-        self.dt = float(dt)
-        self.seed = int(seed)
-        self.n = configuration.n_particles
-        self.box_length = configuration.box_length
-        self.typeid = configuration.typeid.copy()
-        self.pairs = model.pair_parameters(self.delta)
+        self._set_common(configuration, delta, dt, seed, mixture)
         args = ["-nocite", "-screen", "none", "-log", log_file or "none"]
         self._lmp = lammps.lammps(cmdargs=args)
         self.threads = int(threads) if threads is not None else default_threads()
@@ -153,8 +150,8 @@ class LammpsEngine(Engine):
 
     def _setup(self, conf: Configuration) -> None:
         self._cmd(
-            *box_commands(conf.box_length),
-            *potential_commands(self.delta),
+            *box_commands(conf.box_length, self.mixture.masses),
+            *potential_commands(self.delta, self.mixture),
             *integration_commands(self.dt),
             # print no energies: runs continued with "pre no" have none tallied
             "thermo_style custom step",

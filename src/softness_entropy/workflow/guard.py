@@ -30,24 +30,26 @@ log = logging.getLogger(__name__)
 
 def validate_jobs(jobs: tuple) -> None:
     """Validate the state point of every job and the project's run parameters."""
+    from ..model import Mixture
     from .parameters import DEFAULT_PARAMETERS, validate_parameters
     from .studies import validate_statepoint
 
-    for job in jobs:
-        try:
-            validate_statepoint(dict(job.cached_statepoint))
-        except ValueError as err:
-            raise ValueError(f"job {job.id} ({job.path}): invalid state point: {err}") from None
     project = jobs[0].project
     stored = project.doc.get("parameters")
     if stored is None:
         raise RuntimeError(f"{project.path} has no run parameters: run init.py first")
     try:
-        validate_parameters({**DEFAULT_PARAMETERS, **stored})
+        params = validate_parameters({**DEFAULT_PARAMETERS, **stored})
     except ValueError as err:
         raise ValueError(
             f"run parameters in {project.path}/signac_project_document.json: {err}"
         ) from None
+    mixture = Mixture.from_dict(params["mixture"])
+    for job in jobs:
+        try:
+            validate_statepoint(dict(job.cached_statepoint), mixture)
+        except ValueError as err:
+            raise ValueError(f"job {job.id} ({job.path}): invalid state point: {err}") from None
 
 
 def _lock_location(jobs: tuple, operation: str) -> tuple[Path, str]:

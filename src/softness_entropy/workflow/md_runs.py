@@ -40,6 +40,7 @@ from ..gsd_io import (
     to_frame,
     write_configuration,
 )
+from ..model import Mixture
 from .storage import atomic_savez, explained_write_errors
 
 log = logging.getLogger(__name__)
@@ -181,7 +182,8 @@ class Progress:
 
 
 def make_engine(sp: dict, conf: Configuration, params: dict, purpose: str) -> Engine:
-    """The engine the run parameters ask for, seeded from the state point."""
+    """The engine the run parameters ask for (and their mixture), seeded from the
+    state point."""
     return create_engine(
         params["engine"],
         conf,
@@ -190,6 +192,7 @@ def make_engine(sp: dict, conf: Configuration, params: dict, purpose: str) -> En
         seed=make_seed(purpose, sp),
         device=params["device"],
         threads=params["threads"],
+        mixture=Mixture.from_dict(params["mixture"]),
     )
 
 
@@ -209,10 +212,13 @@ def a_positions(conf: Configuration) -> np.ndarray:
 
 
 # -- equilibration (temperature cascade) ---------------------------------------------
-def lattice_start(sp: dict) -> Configuration:
-    """Cubic lattice with random species for a (Δ, ρ, replica, N) chain (paper §II.A)."""
+def lattice_start(sp: dict, params: dict) -> Configuration:
+    """Cubic lattice with random species for a (Δ, ρ, replica, N) chain (paper §II.A),
+    in the mixture's composition."""
     chain = {k: sp[k] for k in ("delta", "rho", "replica", "N")}
-    return cubic_lattice(sp["N"], sp["rho"], np.random.default_rng(make_seed("lattice", chain)))
+    rng = np.random.default_rng(make_seed("lattice", chain))
+    fraction = Mixture.from_dict(params["mixture"]).fraction_a
+    return cubic_lattice(sp["N"], sp["rho"], rng, fraction)
 
 
 def relax_lattice(sp: dict, params: dict, conf: Configuration) -> Configuration:

@@ -14,6 +14,8 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from ..model import KOB_ANDERSEN, Mixture
+
 #: Run parameters every profile defines (units: LJ units of species A).
 DEFAULT_PARAMETERS: dict[str, Any] = {
     # engine: "auto" (HOOMD-blue where it sees a GPU, else LAMMPS, which is faster on
@@ -133,6 +135,9 @@ DEFAULT_PARAMETERS: dict[str, Any] = {
     "bootstrap_block": 10.0,
     # a fitted stratum should hold at least this many rearranging samples (recorded)
     "min_stratum_events": 10,
+    # the mixture: ε_ij, σ_ij (pairs "AA", "AB", "BB"; units of A, so AA = 1), the
+    # number fraction of A and m_B (model.Mixture); a study sets it in [mixture]
+    "mixture": KOB_ANDERSEN.as_dict(),
     # checkpoint interval of long runs (wall-clock seconds)
     "checkpoint_seconds": 300.0,
 }
@@ -152,6 +157,7 @@ SIMULATION_PARAMETERS: frozenset[str] = frozenset(
         "dynamics_max_time", "dynamics_block_tau_alpha", "dynamics_frames_per_decade",
         "melt_time", "wait_tau_alpha_hot", "wait_tau_alpha_cold", "min_equilibration_time",
         "max_equilibration_time", "q_vector", "fire_force_tolerance", "fire_max_steps",
+        "mixture",
     }
 )  # fmt: skip
 
@@ -176,7 +182,12 @@ def validate_parameters(params: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in params.items():
         default = DEFAULT_PARAMETERS[key]
-        if isinstance(default, str):
+        if key == "mixture":
+            try:
+                value = Mixture.from_dict(value).as_dict()
+            except (TypeError, ValueError) as err:
+                raise ValueError(f"parameter {err}") from None
+        elif isinstance(default, str):
             if not isinstance(value, str):
                 raise ValueError(f"parameter {key} must be a string; got {value!r}")
         elif isinstance(default, int) and not isinstance(default, bool):

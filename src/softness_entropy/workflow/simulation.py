@@ -122,7 +122,8 @@ def equilibrate(job):
     """Melt the cubic lattice at the chain's highest T and equilibrate (paper §II.A)."""
     from . import md_runs
 
-    _equilibrate(job, md_runs.lattice_start(dict(job.cached_statepoint)), melt=True)
+    start = md_runs.lattice_start(dict(job.cached_statepoint), parameters(job))
+    _equilibrate(job, start, melt=True)
 
 
 @Project.pre(hotter_is_equilibrated)

@@ -195,6 +195,7 @@ def train_svm(*jobs):
         "s2_eta": params["s2_eta"],
         "s2_damping_width": params["s2_damping_width"],
         "force_tolerance": params["fire_force_tolerance"],
+        "mixture": params["mixture"],
     }
     cosines = hyperplane_similarity(models)
     off_diagonal = cosines[~np.eye(len(models), dtype=bool)]
@@ -219,6 +220,7 @@ def train_svm(*jobs):
                 "C": model.C,
                 "sha256": file_digest(path),
                 "made_from": made_from(jobs, "training_set"),
+                "scoring": model.scoring,
                 **model.metrics,
             },
         )

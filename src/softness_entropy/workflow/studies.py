@@ -56,7 +56,9 @@ from .parameters import DEFAULT_PARAMETERS, check_box, validate_parameters
 #: The shipped study files (the profiles of ``init.py --profile NAME``).
 STUDIES_DIR = Path(__file__).resolve().parents[3] / "studies"
 
-_TOP_KEYS = {"name", "description", "N", "replicas", "ladder", "systems", "parameters"}
+_TOP_KEYS = {
+    "name", "description", "N", "replicas", "ladder", "systems", "mixture", "parameters",
+}  # fmt: skip
 _LADDER_KEYS = {"reference", "top"}
 _SYSTEM_KEYS = {"delta", "rho", "t_max", "colder", "temperatures"}
 
@@ -113,9 +115,12 @@ class Study:
             for T in s.temperatures
             for r in range(self.replicas)
         ]
+        mixture = model.Mixture.from_dict(
+            self.parameters.get("mixture", DEFAULT_PARAMETERS["mixture"])
+        )
         for sp in points:
             try:
-                validate_statepoint(sp)
+                validate_statepoint(sp, mixture)
             except ValueError as err:
                 raise ValueError(f"{self.source}: {err}") from None
         return points
@@ -145,8 +150,9 @@ def scaled_ladder(reference: tuple[float, ...], top: float, t_max: float) -> tup
     return values
 
 
-def validate_statepoint(sp: Mapping[str, Any]) -> None:
-    """Raise ValueError if a state point is not a valid (Δ, ρ, T, replica, N)."""
+def validate_statepoint(sp: Mapping[str, Any], mixture: model.Mixture = model.KOB_ANDERSEN) -> None:
+    """Raise ValueError if a state point is not a valid (Δ, ρ, T, replica, N) of
+    ``mixture`` (N against its largest cutoff)."""
     expected = {"delta", "rho", "T", "replica", "N"}
     if set(sp) != expected:
         raise ValueError(f"state point keys must be {sorted(expected)}; got {sorted(sp)}")
@@ -160,7 +166,7 @@ def validate_statepoint(sp: Mapping[str, Any]) -> None:
         raise ValueError(f"state point replica must be an integer ≥ 0; got {replica!r}")
     if not isinstance(n, int) or isinstance(n, bool):
         raise ValueError(f"state point N must be an integer; got {n!r}")
-    n_min = minimum_particles(sp["rho"])
+    n_min = minimum_particles(sp["rho"], mixture=mixture)
     if n < n_min:
         raise ValueError(
             f"state point N={n} is too small: at rho={sp['rho']} the box must exceed twice "
@@ -281,6 +287,10 @@ def parse_study(data: Mapping[str, Any], source: str, default_name: str) -> Stud
         params = data.get("parameters", {})
         if not isinstance(params, dict):
             raise ValueError(f"parameters must be a table ([parameters]); got {params!r}")
+        if "mixture" in params:
+            raise ValueError("give the mixture as a [mixture] table, not in [parameters]")
+        if "mixture" in data:
+            params = {**params, "mixture": model.Mixture.from_dict(data["mixture"]).as_dict()}
         name = data.get("name", default_name)
         if not isinstance(name, str) or not name:
             raise ValueError(f"name must be a non-empty string; got {name!r}")
