@@ -72,11 +72,36 @@ def test_ideal_gas_local_s2_and_its_derived_bias():
     var = np.sqrt(np.pi) / (8 * np.pi**2 * mu**2 * rho_k[:, None] * w) - 1 / (
         rho_k[:, None] * volume
     )
-    predicted = -2 * np.pi * rho_k[:, None] * var / 2 * mu**2 * inverse_logistic(mu - 2.0, 0.1)
+    damping = 1 / (1 + np.exp((mu - 2.0) / 0.1))  # eq. 6's inverse logistic, eta = 2
+    predicted = -2 * np.pi * rho_k[:, None] * var / 2 * mu**2 * damping
     predicted *= GRID.step
     sel = mu >= 1.5
     np.testing.assert_allclose(terms[0, sel], predicted[0, sel], rtol=0.12, atol=2e-4)
     np.testing.assert_allclose(terms[1, sel], predicted[1, sel], rtol=0.25, atol=2e-4)
+
+
+def test_inverse_logistic_known_values():
+    x = np.array([-50.0, -0.1, 0.0, 0.1, 50.0])
+    np.testing.assert_allclose(
+        inverse_logistic(x, 0.1), [1.0, 1 / (1 + np.exp(-1)), 0.5, 1 / (1 + np.e), 0.0],
+        rtol=1e-12, atol=1e-200,
+    )  # fmt: skip
+    y = np.linspace(-1, 1, 21)
+    np.testing.assert_allclose(inverse_logistic(y, 0.2) + inverse_logistic(-y, 0.2), 1.0)
+
+
+def test_a_coordinate_at_the_box_edge_is_wrapped():
+    """np.mod(x + L/2, L) returns exactly L for x just below L/2; the periodic k-d tree
+    would raise on it."""
+    L = 7.0
+    pos = np.random.default_rng(0).uniform(-L / 2, L / 2, size=(500, 3))
+    pos[0, 0] = np.nextafter(L / 2, 0) - L  # just above -L/2: (x + L/2) mod L == L
+    assert np.any(np.mod(pos[:, 0] + L / 2, L) >= L)
+    typeid = (np.arange(500) % 5 == 0).astype(np.int32)
+    G, _ = structure_functions(L, pos, typeid, np.arange(10), StructureGrid(mu_max=2.5))
+    assert np.isfinite(G).all()
+    with pytest.raises(ValueError, match=r"typeid values must lie in 0\.\.1"):
+        structure_functions(L, pos, typeid + 1, np.arange(10), StructureGrid(mu_max=2.5))
 
 
 def expected_f_poisson(lam: float, multiplicity: int = 1) -> float:

@@ -121,7 +121,8 @@ def lattice_choice(n_particles: int) -> tuple[str, int]:
         spacing = _NEAREST[name] / m  # in units of the box edge
         if best is None or spacing > best[0] + 1e-12:
             best = (spacing, name, m)
-    assert best is not None
+    if best is None:  # unreachable: CUBIC_BASES is not empty
+        raise RuntimeError("no cubic lattice to choose from")
     return best[1], best[2]
 
 

@@ -96,11 +96,18 @@ def _check_box(box_length: float, r_max: float) -> None:
         )
 
 
+def _into_box(points: np.ndarray, box_length: float) -> np.ndarray:
+    """Positions shifted into [0, L): scipy's periodic k-d tree rejects a coordinate
+    equal to L, which ``np.mod(x + L/2, L)`` returns for x just below L/2 in float64."""
+    wrapped = np.mod(np.asarray(points, dtype=np.float64) + box_length / 2, box_length)
+    wrapped[wrapped >= box_length] = 0.0
+    return wrapped
+
+
 def _points_tree(box_length: float, positions: np.ndarray):
     from scipy.spatial import cKDTree
 
-    wrapped = np.mod(np.asarray(positions, dtype=np.float64) + box_length / 2, box_length)
-    return cKDTree(wrapped, boxsize=box_length)
+    return cKDTree(_into_box(positions, box_length), boxsize=box_length)
 
 
 def _neighbours(tree, box_length: float, query: np.ndarray, r_max: float):
@@ -112,8 +119,7 @@ def _neighbours(tree, box_length: float, query: np.ndarray, r_max: float):
     """
     from scipy.spatial import cKDTree
 
-    centres = np.mod(np.asarray(query, dtype=np.float64) + box_length / 2, box_length)
-    pairs = cKDTree(centres, boxsize=box_length).sparse_distance_matrix(
+    pairs = cKDTree(_into_box(query, box_length), boxsize=box_length).sparse_distance_matrix(
         tree, r_max, output_type="ndarray"
     )
     return pairs["i"].astype(np.int64), pairs["j"].astype(np.int64), pairs["v"].copy()
@@ -179,9 +185,14 @@ def structure_functions(
     _check_box(box_length, grid.r_max)
     centres = np.asarray(centres, dtype=np.int64)
     typeid = np.asarray(typeid)
+    if len(typeid) and (typeid.min() < 0 or typeid.max() >= n_types):
+        raise ValueError(
+            f"typeid values must lie in 0..{n_types - 1} (n_types={n_types}); got "
+            f"{typeid.min()}..{typeid.max()}"
+        )
     tree = _points_tree(box_length, positions)
     blocks = [centres[i : i + BLOCK] for i in range(0, len(centres), BLOCK)] or [centres]
-    workers = threads or len(os.sched_getaffinity(0))
+    workers = threads or usable_cores()
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(blocks)))) as pool:
         parts = list(
             pool.map(lambda c: _block(tree, box_length, positions, typeid, c, grid, n_types),
@@ -190,21 +201,32 @@ def structure_functions(
     return np.concatenate([g for g, _ in parts]), np.concatenate([c for _, c in parts])
 
 
+def usable_cores() -> int:
+    """Cores this process may run on: the affinity mask on Linux, else os.cpu_count()
+    (``os.sched_getaffinity`` does not exist on macOS)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def local_densities(counts: np.ndarray) -> np.ndarray:
     """ρ*_K: neighbours of each species within r = 3.0 over the sphere volume (σ⁻³)."""
     return np.asarray(counts, dtype=np.float64) / (4.0 / 3.0 * np.pi * LOCAL_DENSITY_RADIUS**3)
 
 
 def inverse_logistic(x: np.ndarray, width: float) -> np.ndarray:
-    """L(x) = 1 / (1 + exp(x / width)): 1 well below 0, 1/2 at 0, 0 well above."""
-    return 0.5 * (1.0 - np.tanh(np.asarray(x) / (2.0 * width)))
+    """L(x) = 1 / (1 + exp(x / width)): 1 well below 0, 1/2 at 0, 0 well above
+    (scipy.special.expit of −x/width)."""
+    from scipy.special import expit
+
+    return expit(-np.asarray(x, dtype=np.float64) / width)
 
 
 def _g_ln_g(g: np.ndarray) -> np.ndarray:
-    out = np.zeros_like(g)
-    positive = g > 0
-    out[positive] = g[positive] * np.log(g[positive])
-    return out
+    """g ln g with 0 ln 0 = 0 (scipy.special.xlogy)."""
+    from scipy.special import xlogy
+
+    return xlogy(g, g)
 
 
 def local_s2_integrand(
