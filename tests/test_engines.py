@@ -7,7 +7,7 @@ import pytest
 from conftest import HAVE_HOOMD, HAVE_LAMMPS, make_engine, pair_configuration
 
 from softness_entropy import model
-from softness_entropy.analysis.pair_energy import energy_and_virial_pressure
+from softness_entropy.analysis.pair_energy import energy_and_virial_pressure, pair_forces
 from softness_entropy.configuration import cubic_lattice
 from softness_entropy.engines import FireParameters
 
@@ -82,6 +82,10 @@ def test_another_mixture_reaches_the_engine_masses_and_all(engine_name):
         md.run_nvt(500, 1.5, 0.1)
         after = md.configuration()
         th = md.thermo()
+        engine_forces = md.forces()
+    numpy_forces = pair_forces(after.positions, after.typeid, after.box_length, 0.1, OTHER)
+    scale = np.abs(engine_forces).max()
+    np.testing.assert_allclose(numpy_forces, engine_forces, atol=1e-10 * scale)
     m = np.where(after.typeid == 0, 1.0, 0.5)[:, None]
     np.testing.assert_allclose((m * after.velocities).sum(axis=0), 0.0, atol=1e-8)
     kinetic = (m * after.velocities**2).sum() / (3 * after.n_particles - 3)

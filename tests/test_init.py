@@ -174,7 +174,13 @@ def test_a_temperature_above_a_quenched_state_is_refused(tmp_path):
     [
         ("N = 432\n[[systems]]\ndelta = 0.0\nrho = 1.2\n", "no temperatures"),
         ("N = 432\nsystems = []\n", "at least one"),
-        ("N = 432\nmixture = 1\n[[systems]]\n", "unknown key 'mixture'"),
+        ("N = 432\nbogus = 1\n[[systems]]\n", "unknown key 'bogus'"),
+        ("N = 432\n[[systems]]\ndelta = 0.0\nrho = 1.2\ntemperatures = [1.0]\n"
+         "[mixture]\nepsilon = 1.0\n", "mixture.epsilon must be a table"),
+        ("N = 432\n[[systems]]\ndelta = 0.0\nrho = 1.2\ntemperatures = [1.0]\n"
+         "[mixture]\nfraction_a = \"0.8\"\n", r"mixture.fraction_a must lie in \(0, 1\)"),
+        ("N = 432\n[[systems]]\ndelta = 0.0\nrho = 1.2\ntemperatures = [1.0]\n"
+         "[mixture]\nsigma = { AA = 2.0, AB = 1.0, BB = 1.0 }\n", "sigma.AA must be 1"),
         ("N = 100\n[[systems]]\ndelta = 0.0\nrho = 1.2\ntemperatures = [1.0]\n",
          "N=100 is too small"),
         ("N = 432\n[[systems]]\ndelta = 0.0\nrho = 1.2\ntemperatures = [1.0, 1.2]\n",

@@ -8,6 +8,7 @@ import math
 import subprocess
 import sys
 
+import gsd.hoomd
 import numpy as np
 import pytest
 import signac
@@ -71,6 +72,9 @@ def test_a_study_with_its_own_mixture_runs_end_to_end(tmp_path):
         record = job.doc["equilibration"]
         assert record["potential_energy"] == pytest.approx(u, rel=1e-5)
         assert record["kinetic_temperature"] == pytest.approx(job.sp.T, rel=0.15)
+        with gsd.hoomd.open(job.fn("trajectory.gsd")) as traj:
+            masses = np.asarray(traj[0].particles.mass)
+        np.testing.assert_array_equal(masses, np.where(conf.typeid == 0, 1.0, 0.5))
         dyn = job.doc["dynamics"]
         assert math.isfinite(dyn["D_A"]) and math.isfinite(dyn["tau_alpha"])
         assert job.doc["softness_model"]["scoring"]["mixture"] == mixture.as_dict()

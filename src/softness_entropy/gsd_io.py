@@ -18,8 +18,13 @@ from . import model
 from .configuration import Configuration
 
 
-def to_frame(conf: Configuration, *, with_velocities: bool = False) -> gsd.hoomd.Frame:
-    """Convert a configuration into a ``gsd.hoomd.Frame``."""
+def to_frame(
+    conf: Configuration,
+    *,
+    with_velocities: bool = False,
+    masses: tuple[float, float] = (model.MASS, model.MASS),
+) -> gsd.hoomd.Frame:
+    """Convert a configuration into a ``gsd.hoomd.Frame`` (``masses``: m_A, m_B)."""
     frame = gsd.hoomd.Frame()
     frame.configuration.step = conf.step
     L = conf.box_length
@@ -29,7 +34,7 @@ def to_frame(conf: Configuration, *, with_velocities: bool = False) -> gsd.hoomd
     frame.particles.typeid = conf.typeid.astype(np.uint32)
     frame.particles.position = conf.positions.astype(np.float32)
     frame.particles.image = conf.image
-    frame.particles.mass = np.full(conf.n_particles, model.MASS, dtype=np.float32)
+    frame.particles.mass = np.asarray(masses, dtype=np.float32)[conf.typeid]
     if with_velocities and conf.velocities is not None:
         frame.particles.velocity = conf.velocities.astype(np.float32)
     return frame
@@ -59,12 +64,16 @@ def from_frame(frame: gsd.hoomd.Frame, source: str = "frame") -> Configuration:
     ).wrapped()
 
 
-def write_configuration(path: str | os.PathLike, conf: Configuration) -> None:
+def write_configuration(
+    path: str | os.PathLike,
+    conf: Configuration,
+    masses: tuple[float, float] = (model.MASS, model.MASS),
+) -> None:
     """Write a single-frame GSD file atomically (write to a temporary name, then rename)."""
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
     with gsd.hoomd.open(tmp, mode="w") as f:
-        f.append(to_frame(conf, with_velocities=True))
+        f.append(to_frame(conf, with_velocities=True, masses=masses))
     os.replace(tmp, path)
 
 

@@ -83,14 +83,15 @@ class Mixture:
     )
     fraction_a: float = FRACTION_A
     mass_b: float = MASS
-    name: str = "Kob–Andersen"
+    #: a label; None: "Kob–Andersen" for its values, else "custom"
+    name: str | None = None
 
     def __post_init__(self) -> None:
         for table in ("epsilon", "sigma"):
             values = getattr(self, table)
             if not isinstance(values, Mapping) or set(values) != {"AA", "AB", "BB"}:
                 raise ValueError(
-                    f"mixture.{table} must give exactly AA, AB and BB; got {dict(values)!r}"
+                    f"mixture.{table} must be a table of exactly AA, AB and BB; got {values!r}"
                 )
             for pair, value in values.items():
                 if (
@@ -107,8 +108,14 @@ class Mixture:
                     f"mixture.{table}.AA must be 1 (units of species A); got {values['AA']!r}: "
                     "divide every value by it"
                 )
-        if isinstance(self.fraction_a, bool) or not 0.0 < self.fraction_a < 1.0:
+        if (
+            isinstance(self.fraction_a, bool)
+            or not isinstance(self.fraction_a, int | float)
+            or not 0.0 < self.fraction_a < 1.0
+        ):
             raise ValueError(f"mixture.fraction_a must lie in (0, 1); got {self.fraction_a!r}")
+        if self.name is not None and not isinstance(self.name, str):
+            raise ValueError(f"mixture.name must be a string; got {self.name!r}")
         if isinstance(self.mass_b, bool) or not (
             isinstance(self.mass_b, int | float) and np.isfinite(self.mass_b) and self.mass_b > 0
         ):
@@ -117,6 +124,14 @@ class Mixture:
         object.__setattr__(self, "sigma", {k: float(v) for k, v in self.sigma.items()})
         object.__setattr__(self, "fraction_a", float(self.fraction_a))
         object.__setattr__(self, "mass_b", float(self.mass_b))
+        if self.name is None:
+            ka = (
+                self.epsilon == {"".join(k): v for k, v in EPSILON.items()}
+                and self.sigma == {"".join(k): v for k, v in SIGMA.items()}
+                and self.fraction_a == FRACTION_A
+                and self.mass_b == MASS
+            )
+            object.__setattr__(self, "name", "Kob–Andersen" if ka else "custom")
 
     @property
     def masses(self) -> tuple[float, float]:
@@ -149,7 +164,10 @@ class Mixture:
         unknown = sorted(set(data) - allowed)
         if unknown:
             raise ValueError(f"mixture: unknown key {unknown[0]!r}; allowed: {sorted(allowed)}")
-        return cls(**dict(data))
+        try:
+            return cls(**dict(data))
+        except TypeError as err:  # a value of the wrong type where a number is compared
+            raise ValueError(f"mixture: {err}") from None
 
 
 #: the paper's mixture (Kob & Andersen 1995)

@@ -8,8 +8,10 @@ FIRE-minimised frames).  Each frame of the GSD file (a cubic box, types A and B)
 checked first: a frame with non-zero velocities, or whose largest per-particle force of
 the model's potential (eq. 1 at the model's Δ) exceeds twice the FIRE tolerance the
 model's training set was minimised to, is not an inherent structure.  By default it is
-minimised with FIRE through the project's engines (the workflow's settings) and the
-scorer says so; ``--no-minimize`` refuses such a frame instead.  Then the structure
+minimised with FIRE through the project's engines (the tolerance and step budget the
+model's training set was minimised with) and the scorer says so; ``--no-minimize``
+refuses such a frame instead.  The check itself needs no engine (forces of eq. 1
+summed in numpy, :func:`~.analysis.pair_energy.pair_forces`).  Then the structure
 functions of every A particle on the model's grid, S and local s2 (η and damping width
 read from the model) go to ``--out`` (``.npz``: ``softness``, ``s2_local`` of shape
 (frames, N_A), ``a_index``, ``steps``, ``minimised`` per frame, ``max_force`` before).
@@ -93,22 +95,28 @@ def inherent_structures(
     is one (no velocities, max |F| ≤ FORCE_SLACK × the model's FIRE tolerance), else
     its FIRE minimum (``minimize``) or a ValueError naming the frame (not ``minimize``).
     """
+    from .analysis.pair_energy import energy_and_virial_pressure, pair_forces
     from .engines import create_engine
     from .engines.base import FireParameters
     from .model import Mixture
 
     tolerance = _force_tolerance(model)
     sources = sources or [f"frame {k}" for k in range(len(confs))]
-    fire = FireParameters(force_tolerance=tolerance, max_steps=100_000)
-    out, report = [], []
-    static = [replace(c, velocities=None) for c in confs]
+    for conf, source in zip(confs, sources, strict=True):
+        if not np.array_equal(conf.typeid, confs[0].typeid):
+            raise ValueError(f"{source}: the particles' species differ from {sources[0]}")
+    fire = FireParameters(
+        force_tolerance=tolerance, max_steps=int(model.scoring.get("fire_max_steps", 100_000))
+    )
+    delta = model.system["delta"]
     mixture = Mixture.from_dict(model.scoring.get("mixture"))  # absent: Kob–Andersen
-    with create_engine(
-        engine, static[0], model.system["delta"], dt=0.002, seed=1, mixture=mixture
-    ) as md:
-        for conf, still, source in zip(confs, static, sources, strict=True):
-            md.set_configuration(still)
-            max_force = float(np.linalg.norm(md.forces(), axis=1).max())
+    out, report = [], []
+    md = None  # the engine, started at the first frame that needs FIRE
+    try:
+        for conf, source in zip(confs, sources, strict=True):
+            still = replace(conf, velocities=None)
+            forces = pair_forces(still.positions, still.typeid, still.box_length, delta, mixture)
+            max_force = float(np.linalg.norm(forces, axis=1).max())
             reasons = []
             if conf.velocities is not None and np.any(conf.velocities != 0):
                 reasons.append("non-zero velocities (a thermal snapshot)")
@@ -118,7 +126,9 @@ def inherent_structures(
                     f"tolerance {tolerance:g}"
                 )
             if not reasons:
-                energy = md.thermo().potential_energy
+                energy, _ = energy_and_virial_pressure(
+                    still.positions, still.typeid, still.box_length, delta, mixture
+                )
                 out.append(still)
                 report.append(Minimisation(False, "", max_force, 0, energy))
                 continue
@@ -128,6 +138,9 @@ def inherent_structures(
                     f"{source} is not an inherent structure ({reason}); softness is defined "
                     "on FIRE minima: drop --no-minimize to minimise it first"
                 )
+            if md is None:
+                md = create_engine(engine, still, delta, dt=0.002, seed=1, mixture=mixture)
+            md.set_configuration(still)
             result = md.minimize_fire(fire)
             if not result.converged:
                 raise ValueError(
@@ -137,6 +150,9 @@ def inherent_structures(
             report.append(
                 Minimisation(True, reason, max_force, result.steps, result.potential_energy)
             )
+    finally:
+        if md is not None:
+            md.close()
     return out, report
 
 
@@ -191,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         model = SoftnessModel.load(args.model)
         _force_tolerance(model)
-        engine = resolve_engine(args.engine)
+        engine = args.engine if args.no_minimize else resolve_engine(args.engine)
         parts = [int(p) if p else None for p in args.frames.split(":")]
         if len(parts) > 3:
             raise ValueError(f"--frames must be a slice like 0:100:10; got {args.frames!r}")

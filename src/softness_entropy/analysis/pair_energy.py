@@ -68,3 +68,30 @@ def energy_and_virial_pressure(
         virial += float((rr * model.pair_force(rr, p)).sum())
     n = len(positions)
     return energy / n, virial / (3.0 * box_length**3)
+
+
+def pair_forces(
+    positions: np.ndarray,
+    typeid: np.ndarray,
+    box_length: float,
+    delta: float,
+    mixture: model.Mixture = model.KOB_ANDERSEN,
+) -> np.ndarray:
+    """Per-particle forces (N, 3) of the shifted eq.-1 potential (ε_AA/σ_AA), summed
+    over pairs in numpy: what the scorer checks a configuration's minimality with,
+    without an MD engine."""
+    pos = np.asarray(positions, dtype=np.float64)
+    i, j, r = pair_distances(pos, box_length, mixture.max_cutoff())
+    ti, tj = np.asarray(typeid)[i], np.asarray(typeid)[j]
+    magnitude = np.zeros_like(r)
+    for (a, b), p in model.pair_parameters(delta, mixture).items():
+        ia, ib = model.TYPES.index(a), model.TYPES.index(b)
+        mask = ((ti == ia) & (tj == ib)) | ((ti == ib) & (tj == ia))
+        magnitude[mask] = model.pair_force(r[mask], p)
+    d = pos[j] - pos[i]
+    d -= box_length * np.round(d / box_length)
+    f_ij = (magnitude / r)[:, None] * d  # force on j from i (repulsive: along d)
+    forces = np.zeros_like(pos)
+    np.add.at(forces, j, f_ij)
+    np.add.at(forces, i, -f_ij)
+    return forces

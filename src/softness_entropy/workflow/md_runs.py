@@ -313,7 +313,7 @@ def equilibrate_state(
             progress.update(md.step * dt)
         final = md.configuration()
         thermo = md.thermo()
-        write_configuration(output, final)
+        write_configuration(output, final, md.mixture.masses)
         record = {
             "tau_alpha": tau_est,
             "wait_tau_alpha": wait_tau_alpha,
@@ -387,7 +387,7 @@ def run_production(
         progress = Progress(label, (n_frames - 1) * params["frame_interval"])
         with gsd.hoomd.open(trajectory, mode="a") as traj:
             if len(traj) == 0:
-                frame = to_frame(md.configuration())
+                frame = to_frame(md.configuration(), masses=md.mixture.masses)
                 _thermo_log(frame, md)
                 traj.append(frame)
                 traj.flush()
@@ -397,7 +397,7 @@ def run_production(
                     raise WalltimeReached(f"{label}: stopped at frame {len(traj)} of {n_frames}")
                 md.run_nvt(frame_steps, sp["T"], params["thermostat_tau"])
                 conf = md.configuration()
-                frame = to_frame(conf)
+                frame = to_frame(conf, masses=md.mixture.masses)
                 _thermo_log(frame, md)
                 traj.append(frame)
                 traj.flush()
@@ -474,7 +474,8 @@ def run_inherent_structures(
                         f"{label}: FIRE did not reach |F| < {fire.force_tolerance} within "
                         f"{fire.max_steps} steps on frame {k} (max |F| = {result.max_force:.3g})"
                     )
-                frame = to_frame(replace(md.configuration(), step=conf.step))
+                minimum = replace(md.configuration(), step=conf.step)
+                frame = to_frame(minimum, masses=md.mixture.masses)
                 frame.log["is/potential_energy"] = np.array([result.potential_energy])
                 frame.log["is/max_force"] = np.array([result.max_force])
                 frame.log["is/fire_steps"] = np.array([result.steps])
@@ -587,7 +588,7 @@ def run_dynamics_window(
                             block_steps=block)  # fmt: skip
 
         if len(traj) == 0:
-            traj.append(to_frame(md.configuration()))
+            traj.append(to_frame(md.configuration(), masses=md.mixture.masses))
             checkpoint_now()
             origin = a_positions(md.configuration())
         progress = Progress(label, max_time)
@@ -609,7 +610,7 @@ def run_dynamics_window(
                     f"{label}: stopped at {md.step * dt:.6g} τ before the walltime"
                 )
             md.run_nvt(next_frame(md.step) - md.step, T, tau)
-            traj.append(to_frame(md.configuration()))
+            traj.append(to_frame(md.configuration(), masses=md.mixture.masses))
             if md.step % block == 0 or time.monotonic() - last_ckpt > params["checkpoint_seconds"]:
                 checkpoint_now()
                 last_ckpt = time.monotonic()

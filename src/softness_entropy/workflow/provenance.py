@@ -21,10 +21,14 @@ from pathlib import Path
 from .storage import document
 
 
-def made_from(jobs: Iterable, record: str) -> dict[str, dict]:
+def made_from(jobs: Iterable, record: str, docs: Iterable[dict] | None = None) -> dict[str, dict]:
     """{job id: the file digests of the job's ``record`` record} (``{}`` where the
-    record has none): what an output computed from those jobs' ``record`` saw."""
-    return {job.id: document(job).get(record, {}).get("sha256", {}) for job in jobs}
+    record has none): what an output computed from those jobs' ``record`` saw.
+    ``docs``: the jobs' documents, if already read."""
+    jobs = list(jobs)
+    docs = list(docs) if docs is not None else [document(job) for job in jobs]
+    pairs = zip(jobs, docs, strict=True)
+    return {job.id: doc.get(record, {}).get("sha256", {}) for job, doc in pairs}
 
 
 def file_made_from(path: Path) -> dict | None:

@@ -15,6 +15,7 @@ points, a temperature inserted above states whose cascade has already run.
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
@@ -22,27 +23,41 @@ from typing import Any
 
 import signac
 
-from .parameters import EXECUTION_PARAMETERS, SIMULATION_PARAMETERS
+from .parameters import (
+    DEFAULT_PARAMETERS,
+    EXECUTION_PARAMETERS,
+    SIMULATION_PARAMETERS,
+    validate_parameters,
+)
 from .studies import Study
 
 
 def _refuse_changed_parameters(root: Path, old: Mapping[str, Any], new: Mapping[str, Any]) -> None:
     """ValueError if a parameter that alters results differs from the stored one,
     naming each and the stages whose results it would invalidate."""
-    changed = sorted(
-        k for k in set(old) | set(new) if old.get(k) != new.get(k) and k not in EXECUTION_PARAMETERS
-    )
+    # parameters added to the code after the data space was made take their defaults,
+    # as every operation reads them (simulation.parameters)
+    old = validate_parameters({**DEFAULT_PARAMETERS, **old})
+
+    def same(key: str) -> bool:
+        if key == "mixture":  # its label is not physics
+            return {**old[key], "name": ""} == {**new[key], "name": ""}
+        return old[key] == new[key]
+
+    changed = sorted(k for k in new if not same(k) and k not in EXECUTION_PARAMETERS)
     if not changed:
         return
-    listed = ", ".join(f"{k}: {old.get(k)!r} → {new.get(k)!r}" for k in changed)
+    listed = ", ".join(f"{k}: {old[k]!r} → {new[k]!r}" for k in changed)
+    keep = " ".join(f"--set {k}={json.dumps(old[k])}" for k in changed if k != "mixture")
     invalidated = (
         "every result (equilibrate onwards)"
         if set(changed) & SIMULATION_PARAMETERS
-        else "the analysis results (compute_phop onwards)"
+        else "the analysis results (the dynamics analysis, compute_phop and after)"
     )
     raise ValueError(
         f"{root} was initialised with other run parameters ({listed}); changing them "
         f"would invalidate {invalidated}: use another directory (init.py --root DIR)"
+        + (f", or keep the stored values ({keep})" if keep else "")
     )
 
 
@@ -66,12 +81,14 @@ def _refuse_unsafe_growth(root: Path, project: signac.Project, study: Study) -> 
         started_below = [
             job.cached_statepoint["T"]
             for job in project.find_jobs(chain)
-            if job.cached_statepoint["T"] < sp["T"] and "equilibration" in job.document
+            if job.cached_statepoint["T"] < sp["T"]
+            and ("equilibration" in job.document or job.isfile("equilibration.ckpt.npz"))
         ]
         if started_below:
             raise ValueError(
                 f"T={sp['T']} (delta={sp['delta']}, replica={sp['replica']}) lies above "
-                f"T={max(started_below)}, which its cascade has already quenched to: add "
+                f"T={max(started_below)}, which its cascade has already quenched to (or is "
+                "quenching to): add "
                 "temperatures at the cold end of a ladder only (or use another directory)"
             )
     return added

@@ -92,6 +92,7 @@ def _equilibrate(job, start, melt: bool) -> None:
     params = parameters(job)
     jobs = chain(job)
     index = [j.id for j in jobs].index(job.id)
+    up = hotter(job)  # before the run: a state added meanwhile is not where it started
     try:
         record = md_runs.equilibrate_state(
             dict(job.cached_statepoint),
@@ -108,7 +109,6 @@ def _equilibrate(job, start, melt: bool) -> None:
         set_record(job, "equilibration_failure", str(err))
         raise
     drop_record(job, "equilibration_failure")
-    up = hotter(job)
     record["started_from"] = up.id if up is not None else "lattice"
     record["sha256"] = digests(job, EQUILIBRATED)
     set_record(job, "equilibration", record)

@@ -75,10 +75,13 @@ def has_training_set(job) -> bool:
 def has_model(*jobs) -> bool:
     """The system's model exists and was trained on exactly these jobs' training sets
     (:mod:`.provenance`: a job added to the system makes it stale)."""
-    if not all(model_path(job).exists() and has_record(job, "softness_model") for job in jobs):
+    if not all(path.exists() for path in {model_path(job) for job in jobs}):
         return False
-    current = made_from(jobs, "training_set")
-    return all(document(job)["softness_model"].get("made_from") == current for job in jobs)
+    docs = [document(job) for job in jobs]  # each read once (status at paper scale)
+    if not all("softness_model" in doc for doc in docs):
+        return False
+    current = made_from(jobs, "training_set", docs)
+    return all(doc["softness_model"].get("made_from") == current for doc in docs)
 
 
 def has_system_model(job) -> bool:
@@ -195,6 +198,7 @@ def train_svm(*jobs):
         "s2_eta": params["s2_eta"],
         "s2_damping_width": params["s2_damping_width"],
         "force_tolerance": params["fire_force_tolerance"],
+        "fire_max_steps": params["fire_max_steps"],
         "mixture": params["mixture"],
     }
     cosines = hyperplane_similarity(models)
