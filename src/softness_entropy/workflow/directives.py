@@ -16,7 +16,9 @@ import importlib.util
 
 
 def _params(job) -> dict:
-    return job.project.doc["parameters"]
+    from .parameters import job_parameters
+
+    return job_parameters(job)
 
 
 # Directive callables receive the operation's jobs (several for aggregate operations);

@@ -294,3 +294,13 @@ def check_box(params: Mapping[str, Any], box_length: float, where: str) -> None:
             f"{where}: rdf_r_max={params['rdf_r_max']} exceeds half the box ({half:.3g} σ): "
             "lower it or raise N"
         )
+
+
+def job_parameters(job) -> dict[str, Any]:
+    """The run parameters of the job's data space (project document), validated, with
+    the documented defaults for parameters added to the code after it was made.  The
+    one reader of ``project.doc["parameters"]`` for operations and directives."""
+    stored = job.project.doc.get("parameters")
+    if stored is None:
+        raise RuntimeError(f"{job.project.path} has no run parameters: run init.py first")
+    return validate_parameters({**DEFAULT_PARAMETERS, **stored})

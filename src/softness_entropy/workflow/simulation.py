@@ -19,6 +19,7 @@ import logging
 from .directives import simulation_directives
 from .flowproject import Project
 from .guard import exclusive
+from .parameters import job_parameters as parameters
 from .storage import checked_input, digests, drop_record, has_record, set_record
 
 log = logging.getLogger(__name__)
@@ -26,20 +27,6 @@ log = logging.getLogger(__name__)
 EQUILIBRATED = "equilibrated.gsd"
 TRAJECTORY = "trajectory.gsd"
 INHERENT = "inherent.gsd"
-
-
-def parameters(job) -> dict:
-    """The run parameters of the job's data space (project document), validated.
-
-    Parameters added to the code after the data space was initialised take their
-    documented defaults (DEFAULT_PARAMETERS in parameters.py).
-    """
-    from .parameters import DEFAULT_PARAMETERS, validate_parameters
-
-    stored = job.project.doc.get("parameters")
-    if stored is None:
-        raise RuntimeError(f"{job.project.path} has no run parameters: run init.py first")
-    return validate_parameters({**DEFAULT_PARAMETERS, **stored})
 
 
 def chain(job) -> list:
