@@ -9,8 +9,9 @@ Only peaks and troughs of each particle's phop(t) are used:
 
 When two events are closer than the separation, the more prominent peak (the deeper
 trough) is kept — exactly what ``scipy.signal.find_peaks``'s ``distance`` does.
-Separations are given in frames.  Frame indices returned are those of the phop array
-(add the phop half window h for trajectory frames, see :mod:`.phop`).
+Separations are given in frames (the defaults: the paper's, at 1 τ per frame).  Frame
+indices returned are those of the phop array (add the phop half window h for
+trajectory frames, see :mod:`.phop`).
 """
 
 from __future__ import annotations
@@ -20,8 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.signal import find_peaks
 
-P_SOFT = 0.2
-P_HARD = 0.05
+from ..paper import HARD_SEPARATION, P_HARD, P_SOFT, SOFT_SEPARATION
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,9 @@ def _select(series: np.ndarray, height: float, distance: int) -> Events:
     )
 
 
-def soft_events(phop: np.ndarray, p_soft: float = P_SOFT, separation: int = 10) -> Events:
+def soft_events(
+    phop: np.ndarray, p_soft: float = P_SOFT, separation: int = round(SOFT_SEPARATION)
+) -> Events:
     """Peaks of phop above ``p_soft``, at least ``separation`` frames apart (per particle).
 
     ``phop``: (F, N) array, one column per particle.
@@ -57,7 +59,9 @@ def soft_events(phop: np.ndarray, p_soft: float = P_SOFT, separation: int = 10) 
     return _select(phop, p_soft, max(1, separation))
 
 
-def hard_events(phop: np.ndarray, p_hard: float = P_HARD, separation: int = 80) -> Events:
+def hard_events(
+    phop: np.ndarray, p_hard: float = P_HARD, separation: int = round(HARD_SEPARATION)
+) -> Events:
     """Troughs of phop below ``p_hard``, at least ``separation`` frames apart."""
     phop = np.asarray(phop, dtype=np.float64)
     return _select(-phop, -p_hard, max(1, separation))

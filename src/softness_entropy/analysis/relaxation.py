@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import paper
+
 #: The paper's |Q| = 7.14 σ_AA⁻¹ (first peak of g(r)).
-Q_PAPER = 7.14
+Q_PAPER = paper.Q
 
 
 def fs_pair(reference: np.ndarray, current: np.ndarray, q: float) -> float:

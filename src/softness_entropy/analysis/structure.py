@@ -45,6 +45,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import paper
+
 #: Gaussians are cut at this many widths (exp(−3.5²/2) = 2e-3)
 GAUSSIAN_REACH = 3.5
 #: radius (σ_AA) of the sphere that defines the local densities ρ*_K (paper §II.C)
@@ -62,10 +64,10 @@ class StructureGrid:
     width : Gaussian width Δμ (σ_AA); paper: 0.14.
     """
 
-    mu_min: float = 0.4
-    mu_max: float = 3.0
-    step: float = 0.14
-    width: float = 0.14
+    mu_min: float = paper.MU_MIN
+    mu_max: float = paper.MU_MAX
+    step: float = paper.MU_STEP
+    width: float = paper.MU_WIDTH
 
     def __post_init__(self) -> None:
         if not (0 < self.mu_min < self.mu_max and self.step > 0 and self.width > 0):
@@ -233,8 +235,8 @@ def local_s2_integrand(
     G: np.ndarray,
     rho_local: np.ndarray,
     grid: StructureGrid = StructureGrid(),
-    eta: float = 2.0,
-    damping_width: float = 0.1,
+    eta: float = paper.S2_ETA,
+    damping_width: float = paper.S2_DAMPING_WIDTH,
 ) -> np.ndarray:
     """Per-particle, per-species, per-μ terms of eq. 6 (sum them for s2).
 
@@ -255,8 +257,8 @@ def local_s2(
     G: np.ndarray,
     rho_local: np.ndarray,
     grid: StructureGrid = StructureGrid(),
-    eta: float = 2.0,
-    damping_width: float = 0.1,
+    eta: float = paper.S2_ETA,
+    damping_width: float = paper.S2_DAMPING_WIDTH,
 ) -> np.ndarray:
     """Local pair excess entropy s2 of each centre (eq. 6), (C,) in k_B."""
     return local_s2_integrand(G, rho_local, grid, eta, damping_width).sum(axis=(1, 2))

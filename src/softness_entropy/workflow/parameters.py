@@ -14,6 +14,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from .. import paper
 from ..model import KOB_ANDERSEN, Mixture
 
 #: Run parameters every profile defines (units: LJ units of species A).
@@ -64,7 +65,7 @@ DEFAULT_PARAMETERS: dict[str, Any] = {
     # guard: give up (recorded failure) if equilibration would exceed this (τ)
     "max_equilibration_time": 1.0e5,
     # |Q| of the self-intermediate scattering function (σ_AA⁻¹), paper §II.A
-    "q_vector": 7.14,
+    "q_vector": paper.Q,
     # FIRE: largest per-particle force at convergence (ε_AA/σ_AA) and step budget.
     # 1e-3 leaves a position error ~F/k ~ 1e-5 σ (k ~ 100 ε/σ² in the cage), far below
     # anything phop (p_H = 0.05 σ²) or the structure functions resolve, and saves ~15 %
@@ -75,24 +76,28 @@ DEFAULT_PARAMETERS: dict[str, Any] = {
     "msd_min": 1.0,
     # phop (paper eq. 2, §II.B): time window t_R (τ), soft/hard cut-offs p_S, p_H (σ²)
     # and the least separation of soft (rearranging) and hard events (τ)
-    "t_r": 10.0,
-    "p_soft": 0.2,
-    "p_hard": 0.05,
-    "soft_separation": 10.0,
-    "hard_separation": 80.0,
+    "t_r": paper.T_R,
+    "p_soft": paper.P_SOFT,
+    "p_hard": paper.P_HARD,
+    "soft_separation": paper.SOFT_SEPARATION,
+    "hard_separation": paper.HARD_SEPARATION,
     # structure functions (eq. 3): μ grid from mu_min to ≤ mu_max in steps of mu_step,
     # Gaussian width mu_width (σ_AA); the paper states 0.14 for both (its authors' code
     # used a 0.1 step)
-    "mu_min": 0.4,
-    "mu_max": 3.0,
-    "mu_step": 0.14,
-    "mu_width": 0.14,
+    "mu_min": paper.MU_MIN,
+    "mu_max": paper.MU_MAX,
+    "mu_step": paper.MU_STEP,
+    "mu_width": paper.MU_WIDTH,
     # local s2 (eq. 6): inverse-logistic damping centre η and width (σ_AA)
-    "s2_eta": 2.0,
-    "s2_damping_width": 0.1,
+    "s2_eta": paper.S2_ETA,
+    "s2_damping_width": paper.S2_DAMPING_WIDTH,
     # global s2 (eq. 4): g(r) to rdf_r_max in bins of rdf_bin_width (σ_AA)
     "rdf_r_max": 3.0,
     "rdf_bin_width": 0.02,
+    # frames of global s2 (eq. 4, thermal, evenly spaced over the production run) and
+    # of the softness-stratum RDFs behind s2(S) (inherent structures, Fig. 5) per job
+    "s2_global_frames": 50,
+    "s2_strata_frames": 20,
     # SVM: held-out test fraction, seeds of the robustness check (hyperplane cosines)
     "svm_test_fraction": 0.2,
     "svm_seeds": 4,

@@ -199,8 +199,8 @@ def strata_analysis(params: dict, counts: dict, t_values, overall_pr, onsets: di
 
 
 def _grouped_s2(jobs, t_value, edges, params) -> dict:
-    """Softness-stratum RDFs of up to 20 inherent structures per job at ``t_value``
-    → s2 of each stratum (Fig. 5)."""
+    """Softness-stratum RDFs of up to ``s2_strata_frames`` inherent structures per job
+    at ``t_value`` → s2 of each stratum (Fig. 5)."""
     import gsd.hoomd
     import numpy as np
 
@@ -214,7 +214,9 @@ def _grouped_s2(jobs, t_value, edges, params) -> dict:
         data = read_h5(softness_file(job), "compute_softness_and_s2")
         inherent = checked_input(job, "inherent.gsd", "inherent_structures", "fire_minimize")
         with gsd.hoomd.open(inherent, mode="r") as inh:
-            picks = np.unique(np.linspace(0, len(inh) - 1, min(20, len(inh))).astype(int))
+            picks = np.unique(
+                np.linspace(0, len(inh) - 1, min(params["s2_strata_frames"], len(inh))).astype(int)
+            )
             for k in picks:
                 conf = from_frame(inh[int(k)])
                 labels = np.full(conf.n_particles, -1)

@@ -259,9 +259,11 @@ def compute_softness_and_s2(job):
         for k, frame in enumerate(inh):
             conf = from_frame(frame, f"{inherent}[{k}]")
             softness[k], s2[k] = model.score(conf.box_length, conf.positions, conf.typeid, a_index)
-    # global s2 (eq. 4) of the thermal configurations, up to 50 frames
+    # global s2 (eq. 4) of the thermal configurations, up to s2_global_frames frames
     with gsd.hoomd.open(trajectory, mode="r") as traj:
-        picks = np.unique(np.linspace(0, len(traj) - 1, min(50, len(traj))).astype(int))
+        picks = np.unique(
+            np.linspace(0, len(traj) - 1, min(params["s2_global_frames"], len(traj))).astype(int)
+        )
         thermal = [from_frame(traj[int(i)]) for i in picks]
     rdf_grid = RDFGrid(params["rdf_r_max"], params["rdf_bin_width"])
     r, g, rho_k = species_rdfs(
