@@ -15,6 +15,7 @@ import gsd.hoomd
 import numpy as np
 
 from . import model
+from .atomic import atomic_path
 from .configuration import Configuration
 
 
@@ -71,10 +72,8 @@ def write_configuration(
 ) -> None:
     """Write a single-frame GSD file atomically (write to a temporary name, then rename)."""
     path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    with gsd.hoomd.open(tmp, mode="w") as f:
+    with atomic_path(path) as tmp, gsd.hoomd.open(tmp, mode="w") as f:
         f.append(to_frame(conf, with_velocities=True, masses=masses))
-    os.replace(tmp, path)
 
 
 def read_configuration(path: str | os.PathLike, index: int = -1) -> Configuration:

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from ..atomic import atomic_path
 from .structure import StructureGrid, local_densities, local_s2, structure_functions
 
 #: C values tried by cross-validation
@@ -118,13 +119,9 @@ class SoftnessModel:
             "scoring": self.scoring,
             "format": "softness-entropy softness model v1",
         }
-        tmp = path.with_name(path.name + ".tmp.npz")
-        with open(tmp, "wb") as f:
+        with atomic_path(path) as tmp, open(tmp, "wb") as f:
             np.savez(f, mean=self.mean, scale=self.scale, coef=self.coef,
                      meta=np.array(json.dumps(meta)))  # fmt: skip
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> SoftnessModel:

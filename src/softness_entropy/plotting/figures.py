@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import model
+from ..atomic import atomic_path
 
 COLORS = {0.0: "#1b9e77", 0.1: "#d95f02", 0.2: "#7570b3", 0.3: "#e7298a", 0.4: "#66a61e"}
 STRATA_CMAP = plt.get_cmap("coolwarm")
@@ -33,9 +34,8 @@ def save(fig, directory: Path, name: str) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     fig.tight_layout()
     for ext in ("png", "pdf"):
-        tmp = directory / f".{name}.tmp.{ext}"
-        fig.savefig(tmp, dpi=150)
-        tmp.replace(directory / f"{name}.{ext}")
+        with atomic_path(directory / f"{name}.{ext}", suffix=f".{ext}") as tmp:
+            fig.savefig(tmp, dpi=150)
     plt.close(fig)
 
 
@@ -344,10 +344,8 @@ def results_table(systems: list[dict], path: Path) -> list[dict]:
             }
         )
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", newline="") as f:
+    with atomic_path(path) as tmp, open(tmp, "w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    tmp.replace(path)
     return rows

@@ -31,6 +31,7 @@ import gsd.hoomd
 import numpy as np
 
 from ..analysis.relaxation import RelaxationTracker, fs_curve, tau_alpha
+from ..atomic import atomic_path
 from ..configuration import Configuration, cubic_lattice, make_seed
 from ..engines import Engine, FireParameters, create_engine
 from ..gsd_io import (
@@ -144,12 +145,13 @@ def gsd_frame_count(path: str | os.PathLike) -> int:
 
 def truncate_gsd(path: str | os.PathLike, n_frames: int) -> None:
     """Keep only the first ``n_frames`` frames of a GSD file (atomic rewrite)."""
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    with gsd.hoomd.open(path, mode="r") as src, gsd.hoomd.open(tmp, mode="w") as dst:
+    with (
+        atomic_path(path) as tmp,
+        gsd.hoomd.open(path, mode="r") as src,
+        gsd.hoomd.open(tmp, mode="w") as dst,
+    ):
         for i in range(n_frames):
             dst.append(src[i])
-    os.replace(tmp, path)
 
 
 class Progress:

@@ -23,6 +23,7 @@ from typing import Any
 
 import signac
 
+from ..atomic import atomic_path
 from .parameters import (
     DEFAULT_PARAMETERS,
     EXECUTION_PARAMETERS,
@@ -130,9 +131,8 @@ def init_data_space(
         _refuse_unsafe_growth(root, project, study)
     else:
         existing.parent.mkdir(parents=True, exist_ok=True)
-        tmp = existing.with_name("config.tmp")
-        shutil.copyfile(config, tmp)
-        tmp.replace(existing)
+        with atomic_path(existing) as tmp:
+            shutil.copyfile(config, tmp)
         project = signac.get_project(root)
 
     templates = root / "templates"

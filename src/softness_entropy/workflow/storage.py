@@ -1,8 +1,8 @@
 """Safe storage: atomic writers, per-operation locks, serialised document updates.
 
 * Arrays of the analysis stages go to ``.npz`` (small) or HDF5 (large, per-particle)
-  files in the job directory; each is written under a temporary name, flushed to disk
-  and renamed, so a kill never leaves a half-written file that a later stage trusts.
+  files in the job directory, through the one atomic writer (:mod:`..atomic`), so a
+  kill never leaves a half-written file that a later stage trusts.
 * :class:`operation_lock`: one process at a time per (operation, job or aggregate);
   :mod:`.guard` takes it around every operation.
 * :func:`set_record` / :func:`drop_record` update one key of a job or project document
@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..atomic import atomic_path
+
 log = logging.getLogger(__name__)
 
 
@@ -27,13 +29,8 @@ def atomic_savez(path: str | os.PathLike, **arrays: Any) -> None:
     """Write an ``.npz`` atomically: temporary file, fsync, rename."""
     import numpy as np
 
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp.npz")
-    with open(tmp, "wb") as f:
+    with atomic_path(path) as tmp, open(tmp, "wb") as f:
         np.savez(f, **arrays)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 def atomic_h5(
@@ -43,17 +40,11 @@ def atomic_h5(
     import h5py
     import numpy as np
 
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    with h5py.File(tmp, "w") as f:
+    with atomic_path(path) as tmp, h5py.File(tmp, "w") as f:
         for name, value in datasets.items():
             f.create_dataset(name, data=np.asarray(value), compression="gzip", compression_opts=1)
         for key, value in (attrs or {}).items():
             f.attrs[key] = value
-        f.flush()
-    with open(tmp, "rb+") as f:
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 def read_h5(path: str | os.PathLike, operation: str) -> dict[str, Any]:
@@ -96,25 +87,16 @@ def atomic_json(path: str | os.PathLike, data: Any) -> None:
             return None
         return value
 
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w") as f:
+    with atomic_path(path) as tmp, open(tmp, "w") as f:
         json.dump(clean(data), f, indent=1)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 def atomic_text(path: str | os.PathLike, text: str) -> None:
     """Write a text file atomically (temporary name, fsync, rename)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w") as f:
+    with atomic_path(path) as tmp, open(tmp, "w") as f:
         f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 class OperationLocked(RuntimeError):
