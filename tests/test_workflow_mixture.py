@@ -36,14 +36,14 @@ mass_b = 0.5
 [[systems]]
 delta = 0.1
 rho = 1.296
-temperatures = [2.0, 1.0, 0.8]
+temperatures = [3.0, 1.3, 1.1]  # tau_alpha(0.8) = 61 tau: far slower than Kob–Andersen
 
 [parameters]
 dt = 0.002
 production_time = 30.0
 dynamics_max_time = 300.0
 melt_time = 10.0
-max_equilibration_time = 300.0
+max_equilibration_time = 600.0
 checkpoint_seconds = 30.0
 """
 

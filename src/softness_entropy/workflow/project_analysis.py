@@ -78,10 +78,11 @@ def has_system_analysis(*jobs) -> bool:
 def figure_inputs(jobs) -> dict[str, str]:
     """{system analysis file: SHA-256} of every system of ``jobs`` (what the figures,
     the results and the validation table are made from)."""
-    from .storage import file_digest
+    from .storage import digest_key, file_digest
 
     paths = sorted({system_file(job) for job in jobs})
-    return {p.name: file_digest(p) if p.is_file() else "" for p in paths}
+    # document keys may not contain dots (signac)
+    return {digest_key(p.name): file_digest(p) if p.is_file() else "" for p in paths}
 
 
 def has_figures(*jobs) -> bool:
