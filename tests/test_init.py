@@ -53,10 +53,13 @@ def test_profile_statepoints(name):
     profile.run_parameters()
 
 
-def test_workstation_reaches_the_papers_coldest_for_large_delta():
+def test_workstation_goes_deeper_for_large_delta():
     ws = get_profile("workstation")
-    assert ws.temperatures(0.0)[-1] == 0.52
-    assert [ws.temperatures(d)[-1] for d in (0.2, 0.3, 0.4)] == [0.73, 0.99, 1.42]
+    assert ws.temperatures(0.0)[-1] == 0.52 and len(ws.temperatures(0.1)) == 10
+    # two rungs past the scaled 0.52: reference 0.49 and 0.47
+    assert [ws.temperatures(d)[-2:] for d in (0.2, 0.3, 0.4)] == [
+        [0.8, 0.76], [1.08, 1.03], [1.54, 1.48]
+    ]  # fmt: skip
 
 
 def test_paper_profile_is_the_paper():
