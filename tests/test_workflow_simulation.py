@@ -280,7 +280,7 @@ def test_equilibration_guard_is_a_recorded_failure(tmp_path):
     root.mkdir()
     subprocess.run(
         [sys.executable, str(ROOT / "init.py"), "--profile", "smoke", "--set",
-         "max_equilibration_time=0.5", "--set", "min_equilibration_time=1.0"],
+         "max_equilibration_time=0.5", "--set", "min_equilibration_time=0.5"],
         cwd=root, check=True, capture_output=True,
     )  # fmt: skip
     project = signac.get_project(root)
@@ -314,7 +314,7 @@ def test_hoomd_runs_the_simulation_stages(smoke, tmp_path):
     """The paper profile's engine through the workflow (``auto`` picks LAMMPS on CPUs)."""
     _, project, job = clone_job(smoke, tmp_path, ("equilibration",), ("equilibrated.gsd",))
     project.doc["parameters"] = {**project.doc["parameters"], "engine": "hoomd",
-                                 "production_time": 4.0}  # fmt: skip
+                                 "production_time": 4.0, "t_r": 2.0}  # fmt: skip
     for operation in ("dynamics", "production", "fire_minimize"):
         project_cmd("exec", operation, job.id, cwd=Path(project.path))
     params = params_of(project)

@@ -31,19 +31,10 @@ log = logging.getLogger(__name__)
 def validate_jobs(jobs: tuple) -> None:
     """Validate the state point of every job and the project's run parameters."""
     from ..model import Mixture
-    from .parameters import DEFAULT_PARAMETERS, validate_parameters
+    from .parameters import job_parameters
     from .studies import validate_statepoint
 
-    project = jobs[0].project
-    stored = project.doc.get("parameters")
-    if stored is None:
-        raise RuntimeError(f"{project.path} has no run parameters: run init.py first")
-    try:
-        params = validate_parameters({**DEFAULT_PARAMETERS, **stored})
-    except ValueError as err:
-        raise ValueError(
-            f"run parameters in {project.path}/signac_project_document.json: {err}"
-        ) from None
+    params = job_parameters(jobs[0])
     mixture = Mixture.from_dict(params["mixture"])
     for job in jobs:
         try:

@@ -305,7 +305,13 @@ def job_parameters(job) -> dict[str, Any]:
     """The run parameters of the job's data space (project document), validated, with
     the documented defaults for parameters added to the code after it was made.  The
     one reader of ``project.doc["parameters"]`` for operations and directives."""
-    stored = job.project.doc.get("parameters")
+    project = job.project
+    stored = project.doc.get("parameters")
     if stored is None:
-        raise RuntimeError(f"{job.project.path} has no run parameters: run init.py first")
-    return validate_parameters({**DEFAULT_PARAMETERS, **stored})
+        raise RuntimeError(f"{project.path} has no run parameters: run init.py first")
+    try:
+        return validate_parameters({**DEFAULT_PARAMETERS, **stored})
+    except ValueError as err:
+        raise ValueError(
+            f"run parameters in {project.path}/signac_project_document.json: {err}"
+        ) from None
