@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import signac
-from conftest import HAVE_HOOMD, ROOT, project_cmd
+from conftest import HAVE_HOOMD, ROOT, assert_inherent_structures_are_minima, project_cmd
 
 pytestmark = [
     pytest.mark.slow,
@@ -57,6 +57,11 @@ def test_same_outputs_as_with_lammps(smoke_hoomd, smoke):
         theirs = sorted(p.name for p in (Path(smoke.path) / sub).iterdir())
         assert ours == theirs, sub
     assert len(smoke_hoomd.doc["validation"]) == len(smoke.doc["validation"])
+
+
+def test_hoomd_inherent_structures_are_minima(smoke_hoomd):
+    """HOOMD-blue's FIRE (the paper profile's minimiser) through the workflow."""
+    assert_inherent_structures_are_minima(smoke_hoomd)
 
 
 def test_results_agree_within_the_smoke_noise(smoke_hoomd, smoke):

@@ -17,9 +17,8 @@ import gsd.hoomd
 import numpy as np
 import pytest
 import signac
-from conftest import ROOT, init_smoke, project_cmd, requires_hoomd
+from conftest import ROOT, assert_inherent_structures_are_minima, init_smoke, project_cmd
 
-from softness_entropy.analysis.pair_energy import energy_and_virial_pressure
 from softness_entropy.gsd_io import from_frame, read_configuration
 from softness_entropy.workflow.md_runs import configuration_digest, gsd_frame_count
 
@@ -102,29 +101,7 @@ def test_production_frames_and_thermodynamics(smoke):
 
 
 def test_inherent_structures_are_minima_below_the_thermal_frames(smoke):
-    params = params_of(smoke)
-    delta_of = {j.id: j.cached_statepoint["delta"] for j in smoke}
-    for job in smoke:
-        with (
-            gsd.hoomd.open(job.fn("trajectory.gsd")) as traj,
-            gsd.hoomd.open(job.fn("inherent.gsd")) as inh,
-        ):
-            assert len(inh) == len(traj)
-            for k in (0, len(inh) // 2, len(inh) - 1):
-                thermal, quenched = traj[k], inh[k]
-                assert quenched.configuration.step == thermal.configuration.step
-                u_is = quenched.log["is/potential_energy"][0]
-                assert u_is < thermal.log["thermo/potential_energy"][0]
-                assert quenched.log["is/max_force"][0] < params["fire_force_tolerance"]
-                conf = from_frame(quenched)
-                u, _ = energy_and_virial_pressure(
-                    conf.positions, conf.typeid, conf.box_length, delta_of[job.id]
-                )
-                assert u == pytest.approx(u_is, abs=1e-5)  # float32 positions in GSD
-                # the minimiser keeps particle identity: the IS lies within about a
-                # cage size of its thermal frame (hot liquids travel furthest)
-                d = conf.unwrapped_positions() - from_frame(thermal).unwrapped_positions()
-                assert np.sqrt((d**2).sum(axis=1)).mean() < 0.6
+    assert_inherent_structures_are_minima(smoke)
 
 
 def test_second_run_does_nothing(smoke):
@@ -306,29 +283,3 @@ def test_an_operation_cannot_run_twice_on_one_job(smoke, tmp_path):
     assert gsd_frame_count(job.fn("trajectory.gsd")) == 0  # it wrote nothing
     project_cmd("exec", "production", job.id, cwd=Path(project.path))  # lock released
     assert "production" in job.doc
-
-
-@requires_hoomd
-@pytest.mark.hoomd
-def test_hoomd_runs_the_simulation_stages(smoke, tmp_path):
-    """The paper profile's engine through the workflow (``auto`` picks LAMMPS on CPUs)."""
-    _, project, job = clone_job(smoke, tmp_path, ("equilibration",), ("equilibrated.gsd",))
-    project.doc["parameters"] = {**project.doc["parameters"], "engine": "hoomd",
-                                 "production_time": 4.0, "t_r": 2.0}  # fmt: skip
-    for operation in ("dynamics", "production", "fire_minimize"):
-        project_cmd("exec", operation, job.id, cwd=Path(project.path))
-    params = params_of(project)
-    assert job.doc["dynamics_window"]["engine"] == "hoomd"
-    assert np.isfinite(job.doc["dynamics"]["D_A"]) and job.doc["dynamics"]["target_reached"]
-    assert job.doc["production"]["engine"] == "hoomd"
-    assert job.doc["inherent_structures"]["engine"] == "hoomd"
-    with (
-        gsd.hoomd.open(job.fn("trajectory.gsd")) as traj,
-        gsd.hoomd.open(job.fn("inherent.gsd")) as inh,
-    ):
-        assert len(traj) == len(inh) == 5
-        for thermal, quenched in zip(traj, inh, strict=True):
-            assert (
-                quenched.log["is/potential_energy"][0] < thermal.log["thermo/potential_energy"][0]
-            )
-            assert quenched.log["is/max_force"][0] < params["fire_force_tolerance"]
