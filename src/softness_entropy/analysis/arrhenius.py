@@ -29,13 +29,20 @@ def supercooled_mask(
     If fewer than ``minimum`` qualify, the ``minimum`` coldest are used and the second
     return value is False (criterion not met: say so wherever the fit is shown).
     """
+    return at_least_coldest(temperatures, np.asarray(overall_pr) <= max_pr, minimum)
+
+
+def at_least_coldest(
+    temperatures: np.ndarray, mask: np.ndarray, minimum: int = 3
+) -> tuple[np.ndarray, bool]:
+    """(``mask``, True) if it selects at least ``minimum`` temperatures; otherwise the
+    ``minimum`` coldest and False (the window's criterion was not met)."""
     t = np.asarray(temperatures, dtype=float)
-    mask = np.asarray(overall_pr) <= max_pr
+    mask = np.asarray(mask, dtype=bool)
     if mask.sum() >= minimum:
         return mask, True
-    coldest = np.argsort(t)[: min(minimum, len(t))]
     fallback = np.zeros(len(t), dtype=bool)
-    fallback[coldest] = True
+    fallback[np.argsort(t)[:minimum]] = True
     return fallback, False
 
 

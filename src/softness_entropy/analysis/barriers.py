@@ -100,8 +100,10 @@ def estimate(
     }
 
 
-def _interval(values: np.ndarray) -> tuple[float, float]:
-    v = np.asarray(values, dtype=float)
+def one_sigma_interval(values) -> tuple[float, float]:
+    """The (15.87, 84.13) percentiles of the finite ``values`` (None counts as missing);
+    NaNs if fewer than two."""
+    v = np.array([np.nan if x is None else x for x in values], dtype=float).ravel()
     v = v[np.isfinite(v)]
     if len(v) < 2:
         return (float("nan"), float("nan"))
@@ -201,12 +203,12 @@ def analyse_strata(
     }
     for k in keys:
         out[k] = float(point[k])
-        out[f"{k}_interval"] = _interval(boot[k])
+        out[f"{k}_interval"] = one_sigma_interval(boot[k])
         lo, hi = out[f"{k}_interval"]
         out[f"{k}_error"] = 0.5 * (hi - lo)
     for k in ("sigma", "energy", "entropic", "energetic"):
         arr = np.asarray(boot[k], dtype=float)
-        out[f"{k}_interval"] = [_interval(arr[:, b]) for b in range(arr.shape[1])]
+        out[f"{k}_interval"] = [one_sigma_interval(arr[:, b]) for b in range(arr.shape[1])]
     return out
 
 

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .barriers import one_sigma_interval
+
 AGREE, DISAGREE, UNTESTABLE = "agree", "disagree", "not testable"
-#: percentiles of the reported intervals (± 1σ)
-INTERVAL = (15.87, 84.13)
 
 
 def unexplained_fraction(x: np.ndarray, y: np.ndarray) -> float:
@@ -35,15 +35,6 @@ def unexplained_fraction(x: np.ndarray, y: np.ndarray) -> float:
 
 def _arr(values) -> np.ndarray:
     return np.array([np.nan if v is None else v for v in values], dtype=float)
-
-
-def _interval(values) -> tuple[float, float]:
-    v = _arr(values)
-    v = v[np.isfinite(v)]
-    if len(v) < 2:
-        return (float("nan"), float("nan"))
-    lo, hi = np.percentile(v, INTERVAL)
-    return (float(lo), float(hi))
 
 
 def _fmt(value: float, error: float | None = None, digits: int = 3) -> str:
@@ -295,7 +286,7 @@ def collapse_row(systems: list[dict]) -> dict:
     n_boot = min(len(s["S"]["bootstrap"]["sigma"]) for s in systems
                  if s["collapse"].get("well_conditioned"))  # fmt: skip
     reps = [collapse_measures(systems, i) for i in range(n_boot)]
-    ci = {k: _interval([r[k] for r in reps]) for k in point if k.startswith("U_")}
+    ci = {k: one_sigma_interval([r[k] for r in reps]) for k in point if k.startswith("U_")}
     ok = all(ci[f"U_{k}_rescaled"][1] < ci[f"U_{k}_raw"][0] for k in ("entropic", "energetic"))
     text = "; ".join(
         f"{k}: U raw {_fmt(point[f'U_{k}_raw'])} [{_fmt(ci[f'U_{k}_raw'][0])}, "

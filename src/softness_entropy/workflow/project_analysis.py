@@ -153,7 +153,7 @@ def fitted_temperatures(params: dict, t_values, overall_pr, onsets: dict) -> tup
     D_A); the three coldest, flagged, if fewer than three qualify."""
     import numpy as np
 
-    from ..analysis.arrhenius import supercooled_mask
+    from ..analysis.arrhenius import at_least_coldest, supercooled_mask
 
     window = params["arrhenius_window"]
     if window == "pr_max":
@@ -162,12 +162,7 @@ def fitted_temperatures(params: dict, t_values, overall_pr, onsets: dict) -> tup
         mask = np.zeros(len(t_values), bool)
         mask[np.argsort(t_values)[: params["arrhenius_coldest_n"]]] = True
         return mask, bool(len(t_values) >= params["arrhenius_coldest_n"])
-    mask = np.asarray(onsets[window].supercooled, bool)
-    if mask.sum() >= 3:
-        return mask, True
-    fallback = np.zeros(len(t_values), bool)
-    fallback[np.argsort(t_values)[:3]] = True
-    return fallback, False
+    return at_least_coldest(t_values, onsets[window].supercooled)
 
 
 def strata_analysis(params: dict, counts: dict, t_values, overall_pr, onsets: dict, seed: int,
