@@ -22,6 +22,7 @@ for AA it stays at :math:`2^{1/6}`; the AB and BB minima move outward by
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,6 +55,22 @@ DELTA_MAX: float = 0.5
 PAIRS: tuple[tuple[str, str], ...] = (("A", "A"), ("A", "B"), ("B", "B"))
 
 
+def is_positive_number(value: Any) -> bool:
+    """A finite real number > 0 (a bool is not a number here): the one check behind
+    every "must be a positive number" of mixtures, studies and run parameters."""
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value > 0
+    )
+
+
+#: the Kob–Andersen tables keyed "AA", "AB", "BB" (the form of study files)
+KA_EPSILON: dict[str, float] = {"".join(k): v for k, v in EPSILON.items()}
+KA_SIGMA: dict[str, float] = {"".join(k): v for k, v in SIGMA.items()}
+
+
 def _pair_table(values: Mapping[str, float]) -> dict[tuple[str, str], float]:
     return {pair: float(values["".join(pair)]) for pair in PAIRS}
 
@@ -75,12 +92,8 @@ class Mixture:
     name : a label for provenance and figures.
     """
 
-    epsilon: Mapping[str, float] = field(
-        default_factory=lambda: {"".join(k): v for k, v in EPSILON.items()}
-    )
-    sigma: Mapping[str, float] = field(
-        default_factory=lambda: {"".join(k): v for k, v in SIGMA.items()}
-    )
+    epsilon: Mapping[str, float] = field(default_factory=lambda: dict(KA_EPSILON))
+    sigma: Mapping[str, float] = field(default_factory=lambda: dict(KA_SIGMA))
     fraction_a: float = FRACTION_A
     mass_b: float = MASS
     #: a label; None: "Kob–Andersen" for its values, else "custom"
@@ -94,12 +107,7 @@ class Mixture:
                     f"mixture.{table} must be a table of exactly AA, AB and BB; got {values!r}"
                 )
             for pair, value in values.items():
-                if (
-                    isinstance(value, bool)
-                    or not isinstance(value, int | float)
-                    or not np.isfinite(value)
-                    or value <= 0
-                ):
+                if not is_positive_number(value):
                     raise ValueError(
                         f"mixture.{table}.{pair} must be a positive number; got {value!r}"
                     )
@@ -116,9 +124,7 @@ class Mixture:
             raise ValueError(f"mixture.fraction_a must lie in (0, 1); got {self.fraction_a!r}")
         if self.name is not None and not isinstance(self.name, str):
             raise ValueError(f"mixture.name must be a string; got {self.name!r}")
-        if isinstance(self.mass_b, bool) or not (
-            isinstance(self.mass_b, int | float) and np.isfinite(self.mass_b) and self.mass_b > 0
-        ):
+        if not is_positive_number(self.mass_b):
             raise ValueError(f"mixture.mass_b must be a positive number (m_A); got {self.mass_b!r}")
         object.__setattr__(self, "epsilon", {k: float(v) for k, v in self.epsilon.items()})
         object.__setattr__(self, "sigma", {k: float(v) for k, v in self.sigma.items()})
@@ -126,8 +132,8 @@ class Mixture:
         object.__setattr__(self, "mass_b", float(self.mass_b))
         if self.name is None:
             ka = (
-                self.epsilon == {"".join(k): v for k, v in EPSILON.items()}
-                and self.sigma == {"".join(k): v for k, v in SIGMA.items()}
+                self.epsilon == KA_EPSILON
+                and self.sigma == KA_SIGMA
                 and self.fraction_a == FRACTION_A
                 and self.mass_b == MASS
             )

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import paper
-from ..model import KOB_ANDERSEN, Mixture
+from ..model import KOB_ANDERSEN, Mixture, is_positive_number
 
 #: Run parameters every profile defines (units: LJ units of species A).
 DEFAULT_PARAMETERS: dict[str, Any] = {
@@ -199,12 +199,7 @@ def validate_parameters(params: Mapping[str, Any]) -> dict[str, Any]:
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
                 raise ValueError(f"parameter {key} must be a positive integer; got {value!r}")
         else:
-            if (
-                not isinstance(value, int | float)
-                or isinstance(value, bool)
-                or not math.isfinite(value)
-                or value <= 0
-            ):
+            if not is_positive_number(value):
                 raise ValueError(f"parameter {key} must be a positive number; got {value!r}")
             value = float(value)
         out[key] = value

@@ -42,7 +42,6 @@ one line naming the file, the key, the value and what is allowed.
 from __future__ import annotations
 
 import itertools
-import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -159,7 +158,7 @@ def validate_statepoint(sp: Mapping[str, Any], mixture: model.Mixture = model.KO
     model.validate_delta(sp["delta"])
     for key in ("rho", "T"):
         value = sp[key]
-        if not _positive(value):
+        if not model.is_positive_number(value):
             raise ValueError(f"state point {key} must be a positive number; got {value!r}")
     replica, n = sp["replica"], sp["N"]
     if not isinstance(replica, int) or isinstance(replica, bool) or replica < 0:
@@ -175,18 +174,13 @@ def validate_statepoint(sp: Mapping[str, Any], mixture: model.Mixture = model.KO
 
 
 # -- reading -------------------------------------------------------------------------
-def _positive(value: Any) -> bool:
-    return (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-        and value > 0
-    )
-
-
 def _temperatures(value: Any, where: str) -> tuple[float, ...]:
     """A non-empty, strictly decreasing list of positive temperatures."""
-    if not isinstance(value, list) or not value or not all(_positive(t) for t in value):
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(model.is_positive_number(t) for t in value)
+    ):
         raise ValueError(f"{where} must be a non-empty list of positive numbers; got {value!r}")
     temps = tuple(float(t) for t in value)
     if any(b >= a for a, b in itertools.pairwise(temps)):
@@ -215,7 +209,7 @@ def _system(raw: Any, index: int, ladder: tuple[tuple[float, ...], float] | None
         delta = model.validate_delta(delta)
     except ValueError as err:
         raise ValueError(f"{where}.{err}") from None
-    if not _positive(raw["rho"]):
+    if not model.is_positive_number(raw["rho"]):
         raise ValueError(f"{where}.rho must be a positive number (σ_AA⁻³); got {raw['rho']!r}")
     if "temperatures" in raw:
         if "t_max" in raw or "colder" in raw:
@@ -229,7 +223,7 @@ def _system(raw: Any, index: int, ladder: tuple[tuple[float, ...], float] | None
             raise ValueError(
                 f"{where}: no temperatures: give temperatures = [...] or a [ladder] table and t_max"
             )
-        if not _positive(raw.get("t_max")):
+        if not model.is_positive_number(raw.get("t_max")):
             raise ValueError(
                 f"{where}.t_max (top of the scaled ladder) must be a positive number; got "
                 f"{raw.get('t_max')!r}"
@@ -263,7 +257,7 @@ def parse_study(data: Mapping[str, Any], source: str, default_name: str) -> Stud
             _unknown(table, _LADDER_KEYS, "[ladder]")
             reference = _temperatures(table.get("reference"), "ladder.reference")
             top = table.get("top", reference[0])
-            if not _positive(top):
+            if not model.is_positive_number(top):
                 raise ValueError(f"ladder.top must be a positive number; got {top!r}")
             ladder = (reference, float(top))
         raw_systems = data.get("systems")
