@@ -20,7 +20,7 @@ def test_every_a_particle_of_every_frame_has_softness_and_s2(smoke):
         assert np.all(np.isfinite(data["softness"])) and np.all(np.isfinite(data["s2_local"]))
         assert np.all(data["s2_local"] < 0)  # ordered relative to the ideal gas
         rec = job.doc["softness"]
-        assert -1 <= rec["pearson_S_s2"] <= 1
+        assert -1 <= rec["pearson_S_s2_is_frames"] <= 1
         assert rec["s2_global"] < 0
         assert rec["mean_S"] == pytest.approx(float(data["softness"].mean()), rel=1e-5)
 

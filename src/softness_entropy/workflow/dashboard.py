@@ -50,7 +50,7 @@ JOB_RESULTS: tuple[tuple[str, str, str, str | None], ...] = (
     ("⟨S⟩", "softness", "mean_S", "std_S"),
     ("⟨s2⟩ local (k_B)", "softness", "mean_s2_local", None),
     ("s2 global (k_B, eq. 4)", "softness", "s2_global", None),
-    ("ρ(S, s2) over IS frames", "softness", "pearson_S_s2", None),
+    ("ρ(S, s2) over IS frames", "softness", "pearson_S_s2_is_frames", None),
     ("P(S > 0 | R)", "softness", "P_S_positive_given_R", None),
     ("P(R | S > 0)", "softness", "P_R_given_S_positive", None),
     ("SVM test accuracy (system)", "softness_model", "test_accuracy", None),

@@ -48,7 +48,7 @@ DYNAMICS_FIELDS = ("D_A", "D_A_reduced", "tau_alpha")
 SOFTNESS_FIELDS = (
     "mean_S",
     "s2_global",
-    "pearson_S_s2",
+    "pearson_S_s2_is_frames",
     "P_S_positive_given_R",
     "P_R_given_S_positive",
 )
@@ -419,6 +419,8 @@ def fit_arrhenius_barriers(*jobs):
         result["per_T"][key] = per_t(dyn, key)
     for key in SOFTNESS_FIELDS:
         result["per_T"][key] = per_t(sft, key)
+    # over the pooled (A particle, sampled frame) rows of the strata analysis; each
+    # job's own ρ over all its inherent-structure frames is per_T["pearson_S_s2_is_frames"]
     result["pearson_S_s2"] = pooled.pearson
     result["model"] = read_record(jobs[0], "softness_model", "train_svm")
     path = system_file(jobs[0])

@@ -288,7 +288,7 @@ def compute_softness_and_s2(job):
             "fraction_S_positive": float((softness > 0).mean()),
             "mean_s2_local": float(s2.mean()),
             "s2_global": pair_excess_entropy(r, g, rho_k),
-            "pearson_S_s2": float(np.corrcoef(softness.ravel(), s2.ravel())[0, 1]),
+            "pearson_S_s2_is_frames": float(np.corrcoef(softness.ravel(), s2.ravel())[0, 1]),
             # P(R | S > 0) as the paper writes it, and P(S > 0 | R), the fraction of
             # rearranging particles classified soft (what its quoted 40–80 % behave like)
             "P_R_given_S_positive": accuracy_soft_given_positive(s_rows, rearranging),
