@@ -1,10 +1,14 @@
 """Softness and s2 operations on the smoke profile: every A particle of every inherent
 structure gets S and local s2; one model per system, reloadable."""
 
+import gsd.hoomd
 import numpy as np
 import pytest
+from scipy import stats
 
 from softness_entropy.analysis.softness import SoftnessModel
+from softness_entropy.analysis.structure import local_densities, local_s2, structure_functions
+from softness_entropy.gsd_io import from_frame
 from softness_entropy.workflow.softness import model_path
 from softness_entropy.workflow.storage import read_h5
 
@@ -23,6 +27,33 @@ def test_every_a_particle_of_every_frame_has_softness_and_s2(smoke):
         assert -1 <= rec["pearson_S_s2_is_frames"] <= 1
         assert rec["s2_global"] < 0
         assert rec["mean_S"] == pytest.approx(float(data["softness"].mean()), rel=1e-5)
+        rho = stats.pearsonr(data["softness"].ravel(), data["s2_local"].ravel()).statistic
+        assert rec["pearson_S_s2_is_frames"] == pytest.approx(rho, abs=1e-6)
+
+
+def test_softness_of_an_inherent_structure_by_hand(smoke):
+    """Frame k of softness.h5 is eq. 3 of inherent structure k on the model's grid
+    through its standardisation and hyperplane (S = w·x̂ + b), and local s2 is eq. 6
+    with the model's η and damping: the operation pairs frames and A particles right."""
+    for job in smoke:
+        model = SoftnessModel.load(model_path(job))
+        data = read_h5(job.fn("softness.h5"), "compute_softness_and_s2")
+        with gsd.hoomd.open(job.fn("inherent.gsd")) as inh:
+            k = len(inh) // 2
+            conf = from_frame(inh[k])
+        a_index = np.flatnonzero(conf.typeid == 0)
+        G, counts = structure_functions(
+            conf.box_length, conf.positions, conf.typeid, a_index, model.grid
+        )
+        x = (G.reshape(len(a_index), -1) - model.mean) / model.scale
+        np.testing.assert_allclose(
+            data["softness"][k], x @ model.coef + model.intercept, rtol=1e-5, atol=1e-5
+        )
+        eta, width = model.scoring["s2_eta"], model.scoring["s2_damping_width"]
+        np.testing.assert_allclose(
+            data["s2_local"][k], local_s2(G, local_densities(counts), model.grid, eta, width),
+            rtol=1e-5, atol=1e-6,
+        )  # fmt: skip
 
 
 def test_one_model_per_system_trained_below_the_top_temperature(smoke):
