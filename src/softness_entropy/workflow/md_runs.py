@@ -30,14 +30,13 @@ from typing import Any
 import gsd.hoomd
 import numpy as np
 
-from ..analysis.relaxation import RelaxationTracker, fs_curve, tau_alpha
+from ..analysis.relaxation import RelaxationTracker
 from ..atomic import atomic_path
 from ..configuration import Configuration, cubic_lattice, make_seed
 from ..engines import Engine, FireParameters, create_engine
 from ..gsd_io import (
     from_frame,
     read_configuration,
-    read_trajectory,
     to_frame,
     write_configuration,
 )
@@ -407,31 +406,25 @@ def run_production(
                 save_checkpoint(checkpoint, conf, wall_seconds=wall)
                 progress.update((len(traj) - 1) * params["frame_interval"])
         record = provenance(md, "production", sp, wall_before + time.monotonic() - t_wall)
-    record.update(summarize_trajectory(trajectory, params["q_vector"], params["frame_interval"]))
+    record.update(summarize_trajectory(trajectory))
     record.update({"frame_steps": frame_steps, "dt": dt})
     checkpoint.unlink(missing_ok=True)
     return record
 
 
-def summarize_trajectory(path: Path, q: float, frame_interval: float) -> dict:
-    """Frame count, thermodynamic averages and τα (F_s of A particles) of a trajectory."""
-    _, frames, _ = read_trajectory(path)
-    n = len(frames)
+def summarize_trajectory(path: Path) -> dict:
+    """Frame count and thermodynamic averages of a trajectory.
+
+    No τα here: the τα of a state is the dynamics window's (``job.doc["dynamics"]``,
+    with its bootstrap error); the equilibration's is the running estimate that sets
+    how long to wait and the dynamics window's block."""
     with gsd.hoomd.open(path, mode="r") as traj:
+        n = len(traj)
         thermo = {
             k: np.array([f.log[f"thermo/{k}"][0] for f in traj])
             for k in ("potential_energy", "pressure", "kinetic_temperature")
         }
-    fs = fs_curve(frames, q, max_lag=n // 2)
-    times = np.arange(len(fs)) * frame_interval
-    tau = tau_alpha(times, fs)
-    out: dict[str, Any] = {
-        "frames": n,
-        "tau_alpha": tau,
-        # below one frame interval, τα is an interpolation between lag 0 and lag 1
-        # only; the equilibration record has the finely resolved value
-        "tau_alpha_resolved": bool(np.isfinite(tau) and tau >= frame_interval),
-    }
+    out: dict[str, Any] = {"frames": n}
     for k, v in thermo.items():
         out[k] = float(v.mean())
         out[f"{k}_std"] = float(v.std())
