@@ -1,12 +1,15 @@
-"""The paper's Figures 1–6 and the results table, from the per-system analysis records.
+"""The paper's Figures 1–6 and the results table, from the per-system analysis records
+and the arrays of each system's coldest state (:class:`ColdestState`).
 
 Every figure is written as PNG (dashboard) and PDF (papers); axes carry units in LJ
-units of the A species; one colour per Δ throughout.
+units of the A species; one colour per Δ throughout.  This module draws what it is
+given: the workflow reads (and checks) the files.
 """
 
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
@@ -17,6 +20,7 @@ import numpy as np
 
 from .. import model
 from ..atomic import atomic_path
+from ..configuration import Configuration
 
 COLORS = {0.0: "#1b9e77", 0.1: "#d95f02", 0.2: "#7570b3", 0.3: "#e7298a", 0.4: "#66a61e"}
 STRATA_CMAP = plt.get_cmap("coolwarm")
@@ -39,15 +43,29 @@ def save(fig, directory: Path, name: str) -> None:
     plt.close(fig)
 
 
-def _coldest_job(project, system: dict):
-    jobs = project.find_jobs({"delta": system["delta"], "rho": system["rho"]})
-    return min(jobs, key=lambda j: (j.cached_statepoint["T"], j.cached_statepoint["replica"]))
+@dataclass(frozen=True)
+class ColdestState:
+    """What Figs. 1 and 4 show of a system's coldest state (its first replica).
+
+    Attributes
+    ----------
+    delta, T : the state (σ_AA, ε_AA/k_B).
+    rdf_r, rdf_g_aa : g_AA(r) of its inherent structures against r (σ_AA).
+    configuration : its equilibrated configuration (Fig. 1b; the first system only).
+    softness, s2_local : (frames, A particles) S and local s2 (k_B) of its inherent
+        structures (Fig. 4a; the first system only).
+    """
+
+    delta: float
+    T: float
+    rdf_r: np.ndarray
+    rdf_g_aa: np.ndarray
+    configuration: Configuration | None = None
+    softness: np.ndarray | None = None
+    s2_local: np.ndarray | None = None
 
 
-def figure1(project, systems: list[dict], out: Path) -> None:
-    from ..gsd_io import read_configuration
-    from ..workflow.storage import read_h5
-
+def figure1(systems: list[dict], coldest: list[ColdestState], out: Path) -> None:
     fig, ax = plt.subplots(2, 2, figsize=(9, 7.5))
     r = np.linspace(0.8, 2.6, 400)
     for s in systems:
@@ -62,8 +80,7 @@ def figure1(project, systems: list[dict], out: Path) -> None:
         title="(a) pair potentials (eq. 1)",
     )
     ax[0, 0].legend(fontsize=8)
-    job = _coldest_job(project, systems[0])
-    conf = read_configuration(job.fn("equilibrated.gsd"))
+    conf = coldest[0].configuration
     slab = np.abs(conf.positions[:, 2]) < 1.0
     for t, c, size in ((0, "#3b6fb6", 30), (1, "#f28e2b", 18)):
         sel = slab & (conf.typeid == t)
@@ -80,18 +97,11 @@ def figure1(project, systems: list[dict], out: Path) -> None:
         aspect="equal",
         xlabel="x (σ_AA)",
         ylabel="y (σ_AA)",
-        title=f"(b) Δ = {systems[0]['delta']}, T = {job.cached_statepoint['T']}, |z| < 1",
+        title=f"(b) Δ = {coldest[0].delta}, T = {coldest[0].T}, |z| < 1",
     )
     ax[0, 1].legend(fontsize=8, loc="upper right")
-    for s in systems:
-        data = read_h5(_coldest_job(project, s).fn("softness.h5"), "compute_softness_and_s2")
-        t = _coldest_job(project, s).cached_statepoint["T"]
-        ax[1, 0].plot(
-            data["rdf/r"],
-            data["rdf/g"][0],
-            color=color(s["delta"]),
-            label=f"Δ = {s['delta']}, T = {t}",
-        )
+    for c in coldest:
+        ax[1, 0].plot(c.rdf_r, c.rdf_g_aa, color=color(c.delta), label=f"Δ = {c.delta}, T = {c.T}")
     ax[1, 0].set(xlabel="r (σ_AA)", ylabel="g_AA(r)", title="(c) A–A RDF, coldest states")
     ax[1, 0].legend(fontsize=7)
     for s in systems:
@@ -182,17 +192,11 @@ def figure3(systems: list[dict], out: Path) -> None:
     save(fig, out, "figure3")
 
 
-def figure4(project, systems: list[dict], out: Path) -> None:
-    from ..workflow.storage import read_h5
-
+def figure4(systems: list[dict], coldest: ColdestState, out: Path) -> None:
     fig, ax = plt.subplots(1, 2, figsize=(9, 4))
-    job = _coldest_job(project, systems[0])
-    data = read_h5(job.fn("softness.h5"), "compute_softness_and_s2")
-    ax[0].hist2d(data["softness"].ravel(), data["s2_local"].ravel(), bins=60, cmap="viridis")
+    ax[0].hist2d(coldest.softness.ravel(), coldest.s2_local.ravel(), bins=60, cmap="viridis")
     ax[0].set(
-        xlabel="S",
-        ylabel="local s2 (k_B)",
-        title=f"(a) Δ = {systems[0]['delta']}, T = {job.cached_statepoint['T']}",
+        xlabel="S", ylabel="local s2 (k_B)", title=f"(a) Δ = {coldest.delta}, T = {coldest.T}"
     )
     inset = ax[0].inset_axes([0.62, 0.1, 0.33, 0.3])
     inset.plot([s["delta"] for s in systems], [s["pearson_S_s2"] for s in systems], "ko-")
@@ -285,14 +289,15 @@ def figure6(systems: list[dict], out: Path) -> None:
     save(fig, out, "figure6")
 
 
-def make_all_figures(project, systems: list[dict], out: Path) -> None:
-    """Write figure1 … figure6 (.png, .pdf) into ``out``."""
+def make_all_figures(systems: list[dict], coldest: list[ColdestState], out: Path) -> None:
+    """Write figure1 … figure6 (.png, .pdf) into ``out``; ``coldest``: one state per
+    system, in the order of ``systems``, the first with its configuration and arrays."""
     if not systems:
         raise ValueError("no per-system analysis found: run fit_arrhenius_barriers first")
-    figure1(project, systems, out)
+    figure1(systems, coldest, out)
     figure2(systems, out)
     figure3(systems, out)
-    figure4(project, systems, out)
+    figure4(systems, coldest[0], out)
     figure5(systems, out)
     figure6(systems, out)
 

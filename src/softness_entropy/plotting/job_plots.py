@@ -20,35 +20,28 @@ def _save(fig, path: Path) -> None:
     plt.close(fig)
 
 
-def job_plots(job) -> list[Path]:
-    """Write ``dynamics.png`` and ``rearrangements.png`` into the job directory."""
-    from ..workflow.storage import read_h5
-
-    sp = job.cached_statepoint
-    title = f"Δ = {sp['delta']}, ρ = {sp['rho']}, T = {sp['T']}, replica {sp['replica']}"
-    written = []
-    data = np.load(job.fn("dynamics.npz"))
+def dynamics_plot(
+    path: Path, title: str, times: np.ndarray, msd: np.ndarray, fs: np.ndarray, tau_alpha: float
+) -> None:
+    """MSD of the A particles (σ²) and F_s(Q, t) against t (τ), with τα (τ)."""
     fig, ax = plt.subplots(1, 2, figsize=(8, 3.3))
-    t, msd, fs = data["times"], data["msd"], data["fs"]
-    ax[0].loglog(t[1:], msd[1:], "o-", ms=3)
+    ax[0].loglog(times[1:], msd[1:], "o-", ms=3)
     ax[0].set(xlabel="t (τ)", ylabel="MSD of A (σ²)", title=title)
-    ax[1].semilogx(t[1 : len(fs)], fs[1:], "o-", ms=3)
+    ax[1].semilogx(times[1 : len(fs)], fs[1:], "o-", ms=3)
     ax[1].axhline(np.exp(-1), color="k", lw=0.8, ls=":")
-    ax[1].set(xlabel="t (τ)", ylabel="F_s(7.14, t)",
-              title=f"τα = {job.doc['dynamics']['tau_alpha']:.3g} τ")  # fmt: skip
-    path = Path(job.fn("dynamics.png"))
+    ax[1].set(xlabel="t (τ)", ylabel="F_s(7.14, t)", title=f"τα = {tau_alpha:.3g} τ")
     _save(fig, path)
-    written.append(path)
-    phop = read_h5(job.fn("phop.h5"), "compute_phop")["phop"]
-    soft = read_h5(job.fn("softness.h5"), "compute_softness_and_s2")
+
+
+def rearrangements_plot(
+    path: Path, title: str, phop: np.ndarray, softness: np.ndarray, s2_local: np.ndarray
+) -> None:
+    """Histograms of phop (σ²), softness S and local s2 (k_B)."""
     fig, ax = plt.subplots(1, 3, figsize=(11, 3.3))
-    ax[0].hist(np.log10(phop.ravel() + 1e-6), bins=80)
+    ax[0].hist(np.log10(np.ravel(phop) + 1e-6), bins=80)
     ax[0].set(xlabel="log10 phop (σ²)", ylabel="count", title=title)
-    ax[1].hist(soft["softness"].ravel(), bins=80)
+    ax[1].hist(np.ravel(softness), bins=80)
     ax[1].set(xlabel="softness S", ylabel="count")
-    ax[2].hist(soft["s2_local"].ravel(), bins=80)
+    ax[2].hist(np.ravel(s2_local), bins=80)
     ax[2].set(xlabel="local s2 (k_B)", ylabel="count")
-    path = Path(job.fn("rearrangements.png"))
     _save(fig, path)
-    written.append(path)
-    return written

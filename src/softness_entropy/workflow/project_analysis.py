@@ -428,6 +428,50 @@ def fit_arrhenius_barriers(*jobs):
     atomic_json(path, result)
 
 
+def job_plots(job) -> None:
+    """``dynamics.png`` and ``rearrangements.png`` in the job directory (the dashboard's
+    per-job views), from its files read through their digest checks."""
+    import numpy as np
+
+    from ..plotting.job_plots import dynamics_plot, rearrangements_plot
+    from .storage import read_h5
+
+    sp = job.cached_statepoint
+    title = f"Δ = {sp['delta']}, ρ = {sp['rho']}, T = {sp['T']}, replica {sp['replica']}"
+    tau = read_record(job, "dynamics", "dynamics", ("tau_alpha",))["tau_alpha"]
+    with np.load(checked_input(job, "dynamics.npz", "dynamics", "dynamics")) as data:
+        dynamics_plot(Path(job.fn("dynamics.png")), title, data["times"], data["msd"],
+                      data["fs"], np.nan if tau is None else tau)  # fmt: skip
+    phop = read_h5(checked_input(job, "phop.h5", "phop", "compute_phop"), "compute_phop")
+    soft = read_h5(softness_file(job), "compute_softness_and_s2")
+    rearrangements_plot(Path(job.fn("rearrangements.png")), title, phop["phop"],
+                        soft["softness"], soft["s2_local"])  # fmt: skip
+
+
+def coldest_states(project, systems: list[dict]) -> list:
+    """Each system's coldest state (first replica) as the figures show it
+    (:class:`~softness_entropy.plotting.figures.ColdestState`), read through the digest
+    checks; the first system's with its equilibrated configuration and S, s2 arrays."""
+    from ..gsd_io import read_configuration
+    from ..plotting.figures import ColdestState
+    from .simulation import EQUILIBRATED
+    from .storage import read_h5
+
+    out = []
+    for k, s in enumerate(systems):
+        jobs = project.find_jobs({"delta": s["delta"], "rho": s["rho"]})
+        job = min(jobs, key=lambda j: (j.cached_statepoint["T"], j.cached_statepoint["replica"]))
+        data = read_h5(softness_file(job), "compute_softness_and_s2")
+        extra = {}
+        if k == 0:
+            start = checked_input(job, EQUILIBRATED, "equilibration", "equilibrate")
+            extra = {"configuration": read_configuration(start), "softness": data["softness"],
+                     "s2_local": data["s2_local"]}  # fmt: skip
+        state = {"delta": s["delta"], "T": job.cached_statepoint["T"]}
+        out.append(ColdestState(**state, rdf_r=data["rdf/r"], rdf_g_aa=data["rdf/g"][0], **extra))
+    return out
+
+
 def load_systems(project) -> list[dict]:
     """Every per-system analysis record, sorted by Δ."""
     files = sorted((Path(project.path) / ANALYSIS_DIR).glob(f"system_*.v{SYSTEM_SCHEMA}.json"))
@@ -442,7 +486,6 @@ def make_figures(*jobs):
     """Figures 1–6 of the paper and the results table from the whole data space."""
     from ..analysis.validation import validate
     from ..plotting.figures import make_all_figures, results_table
-    from ..plotting.job_plots import job_plots
     from .report import write_validation
 
     project = jobs[0].project
@@ -450,7 +493,7 @@ def make_figures(*jobs):
         job_plots(job)
     systems = load_systems(project)
     root = Path(project.path)
-    make_all_figures(project, systems, root / FIGURES_DIR)
+    make_all_figures(systems, coldest_states(project, systems), root / FIGURES_DIR)
     rows = results_table(systems, root / RESULTS_DIR / "results.csv")
     claims = validate(systems)
     write_validation(systems, claims, root / RESULTS_DIR)
