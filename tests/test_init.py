@@ -11,17 +11,13 @@ import pytest
 import signac
 
 from softness_entropy import model
+from softness_entropy.configuration import validate_statepoint
 from softness_entropy.workflow.parameters import (
     DEFAULT_PARAMETERS,
     validate_parameters,
 )
 from softness_entropy.workflow.setup import init_data_space
-from softness_entropy.workflow.studies import (
-    get_profile,
-    load_study,
-    profile_names,
-    validate_statepoint,
-)
+from softness_entropy.workflow.studies import get_profile, load_study, profile_names
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "signac.rc"

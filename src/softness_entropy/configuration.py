@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -186,3 +188,27 @@ def make_seed(*parts: object) -> int:
     """
     text = json.dumps(parts, sort_keys=True, default=str)
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "little") % 65535 + 1
+
+
+def validate_statepoint(sp: Mapping[str, Any], mixture: model.Mixture = model.KOB_ANDERSEN) -> None:
+    """Raise ValueError if a state point is not a valid (Δ, ρ, T, replica, N) of
+    ``mixture`` (N against its largest cutoff)."""
+    expected = {"delta", "rho", "T", "replica", "N"}
+    if set(sp) != expected:
+        raise ValueError(f"state point keys must be {sorted(expected)}; got {sorted(sp)}")
+    model.validate_delta(sp["delta"])
+    for key in ("rho", "T"):
+        value = sp[key]
+        if not model.is_positive_number(value):
+            raise ValueError(f"state point {key} must be a positive number; got {value!r}")
+    replica, n = sp["replica"], sp["N"]
+    if not isinstance(replica, int) or isinstance(replica, bool) or replica < 0:
+        raise ValueError(f"state point replica must be an integer ≥ 0; got {replica!r}")
+    if not isinstance(n, int) or isinstance(n, bool):
+        raise ValueError(f"state point N must be an integer; got {n!r}")
+    n_min = minimum_particles(sp["rho"], mixture=mixture)
+    if n < n_min:
+        raise ValueError(
+            f"state point N={n} is too small: at rho={sp['rho']} the box must exceed twice "
+            f"the cutoff plus neighbour skin, which needs N ≥ {n_min}"
+        )

@@ -24,9 +24,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from .configuration import cubic_lattice, make_seed
+from .configuration import cubic_lattice, make_seed, validate_statepoint
 from .engines import create_engine, resolve_engine
-from .workflow.studies import validate_statepoint
 
 
 @dataclass(frozen=True)

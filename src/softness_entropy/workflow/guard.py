@@ -30,9 +30,9 @@ log = logging.getLogger(__name__)
 
 def validate_jobs(jobs: tuple) -> None:
     """Validate the state point of every job and the project's run parameters."""
+    from ..configuration import validate_statepoint
     from ..model import Mixture
     from .parameters import job_parameters
-    from .studies import validate_statepoint
 
     params = job_parameters(jobs[0])
     mixture = Mixture.from_dict(params["mixture"])

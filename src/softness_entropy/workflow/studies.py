@@ -49,7 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import model
-from ..configuration import minimum_particles
+from ..configuration import validate_statepoint
 from .parameters import DEFAULT_PARAMETERS, check_box, validate_parameters
 
 #: The shipped study files (the profiles of ``init.py --profile NAME``).
@@ -147,30 +147,6 @@ def scaled_ladder(reference: tuple[float, ...], top: float, t_max: float) -> tup
             f"the ladder scaled to t_max={t_max} has coinciding temperatures {list(values)}"
         )
     return values
-
-
-def validate_statepoint(sp: Mapping[str, Any], mixture: model.Mixture = model.KOB_ANDERSEN) -> None:
-    """Raise ValueError if a state point is not a valid (Δ, ρ, T, replica, N) of
-    ``mixture`` (N against its largest cutoff)."""
-    expected = {"delta", "rho", "T", "replica", "N"}
-    if set(sp) != expected:
-        raise ValueError(f"state point keys must be {sorted(expected)}; got {sorted(sp)}")
-    model.validate_delta(sp["delta"])
-    for key in ("rho", "T"):
-        value = sp[key]
-        if not model.is_positive_number(value):
-            raise ValueError(f"state point {key} must be a positive number; got {value!r}")
-    replica, n = sp["replica"], sp["N"]
-    if not isinstance(replica, int) or isinstance(replica, bool) or replica < 0:
-        raise ValueError(f"state point replica must be an integer ≥ 0; got {replica!r}")
-    if not isinstance(n, int) or isinstance(n, bool):
-        raise ValueError(f"state point N must be an integer; got {n!r}")
-    n_min = minimum_particles(sp["rho"], mixture=mixture)
-    if n < n_min:
-        raise ValueError(
-            f"state point N={n} is too small: at rho={sp['rho']} the box must exceed twice "
-            f"the cutoff plus neighbour skin, which needs N ≥ {n_min}"
-        )
 
 
 # -- reading -------------------------------------------------------------------------
