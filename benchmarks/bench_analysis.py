@@ -6,8 +6,13 @@
   cumulative-sum implementation against the per-frame loop of the definition
   (timed on 100 frames and scaled ×10, it is linear in the frame count).
 * Structure functions + local s2 of one 32768-particle frame (target ≤ 1 s): ours
-  (freud neighbour query, sorted-window Gaussians) against a plain numpy version
-  (minimum-image distances centre by centre, timed on 200 centres and scaled).
+  (scipy periodic k-d tree neighbour query, Gaussians on the μ grid) against a plain
+  numpy version (minimum-image distances centre by centre, timed on 200 centres and
+  scaled).
+* The neighbour query behind them (every pair within the grid's reach, ≈ 200
+  neighbours per particle): scipy's periodic k-d tree, which ``analysis.structure``
+  uses, against freud's AABB query, which the field's codes use — the measured reason
+  ``structure.py`` does not use freud here (same pair count checked).
 Results go to benchmarks/results/analysis.json.
 """
 
@@ -22,6 +27,8 @@ import numpy as np
 from softness_entropy.analysis.phop import phop, phop_reference
 from softness_entropy.analysis.structure import (
     StructureGrid,
+    _neighbours,
+    _points_tree,
     local_densities,
     local_s2,
     structure_functions,
@@ -53,6 +60,22 @@ def plain_structure_functions(L, pos, typeid, centres, grid):
     return out
 
 
+def scipy_pairs(L, pos, r_max) -> int:
+    """Pairs within r_max by the query ``analysis.structure`` runs (self pairs dropped)."""
+    q, p, _ = _neighbours(_points_tree(L, pos), L, pos, r_max)
+    return int((q != p).sum())
+
+
+def freud_pairs(L, pos, r_max) -> int:
+    """Pairs within r_max by freud's AABB query (i = j excluded)."""
+    import freud
+
+    box = freud.box.Box.cube(L)
+    query = freud.locality.AABBQuery(box, pos.astype(np.float32))
+    nlist = query.query(pos.astype(np.float32), {"r_max": r_max, "exclude_ii": True})
+    return len(nlist.toNeighborList())
+
+
 def main() -> None:
     rng = np.random.default_rng(0)
     n, frames = 32768, 1000
@@ -78,6 +101,8 @@ def main() -> None:
     t_plain *= len(a) / len(sub)
     G, _ = structure_functions(L, pos, typeid, sub, grid)
     max_diff = float(np.abs(G - ref).max())
+    t_scipy, n_scipy = timed(scipy_pairs, L, pos, grid.r_max)
+    t_freud, n_freud = timed(freud_pairs, L, pos, grid.r_max)
     result = {
         "phop_32768x1000_s": t_phop,
         "phop_loop_reference_s": t_loop,
@@ -86,6 +111,10 @@ def main() -> None:
         "structure_functions_plain_numpy_s": t_plain,
         "structure_functions_speedup": t_plain / t_sf,
         "structure_functions_max_abs_difference": max_diff,
+        "neighbour_query_scipy_kdtree_s": t_scipy,
+        "neighbour_query_freud_aabb_s": t_freud,
+        "neighbour_query_freud_over_scipy": t_freud / t_scipy,
+        "neighbour_pairs_scipy_freud": [n_scipy, n_freud],
     }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "analysis.json").write_text(json.dumps(result, indent=2))

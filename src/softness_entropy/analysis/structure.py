@@ -116,8 +116,9 @@ def _neighbours(tree, box_length: float, query: np.ndarray, r_max: float):
     """(query index, point index, distance) of every pair closer than r_max (periodic).
 
     scipy's periodic k-d tree, not freud: for the dense r ≈ 3.5 σ spheres of the
-    structure functions (≈ 200 neighbours per particle) freud 3.4's AABB query took
-    2.9 s per 32768-particle frame here against 0.5 s.
+    structure functions (≈ 200 neighbours per particle) freud 3.4's AABB query is the
+    slower one; ``benchmarks/bench_analysis.py`` measures both on the same frame
+    (README, Benchmarks).
     """
     from scipy.spatial import cKDTree
 
