@@ -56,6 +56,26 @@ def test_linear_svc_recovers_a_planted_direction():
     assert hyperplane_similarity([model, *others]).min() > 0.95
 
 
+def test_softness_is_scikit_learns_decision_function():
+    """S = w·x̂ + b of the stored model equals the decision function of the scikit-learn
+    pipeline fitted on the same training examples (balanced subset, split, C, seed)."""
+    from sklearn.model_selection import train_test_split
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.svm import LinearSVC
+
+    x, y, _ = planted(3000, 4)
+    seed, C = 5, 0.1
+    model = train_softness(x, y, grid=GRID, system={"delta": 0.0, "rho": 1.2}, seed=seed, C=C)
+    pick = balance_classes(y, np.random.default_rng(seed))
+    x_train, _, y_train, _ = train_test_split(
+        x[pick], y[pick], test_size=0.2, stratify=y[pick], random_state=seed
+    )
+    pipe = make_pipeline(StandardScaler(), LinearSVC(C=C, random_state=seed, max_iter=20_000))
+    pipe.fit(x_train, y_train)
+    np.testing.assert_allclose(model.softness(x), pipe.decision_function(x), rtol=1e-9, atol=1e-9)
+
+
 def test_balance_and_errors():
     rng = np.random.default_rng(0)
     labels = np.array([1] * 10 + [0] * 100)
