@@ -119,13 +119,13 @@ def test_nvt_averages_agree_within_their_errors(states):
 
 def test_fire_minima_agree_in_distribution_between_engines(states):
     """FIRE from the same thermal frames: inherent-structure energies from the same
-    distribution (not the same basins: see below).  The two FIRE implementations take different paths (HOOMD-blue caps
-    its step at dt and has no displacement limit; LAMMPS's has one), and from a
-    supercooled thermal frame different paths end in different basins: measured on
-    these frames, the same basin (energy within 1e-6 ε per particle) in 2 of 8 frames
-    at Δ = 0 — the fraction is printed, not asserted.  What must hold is that neither
-    engine's minima are biased: the mean per-frame difference is within 3 standard
-    errors of zero."""
+    distribution, not the same basins.  The two FIRE implementations take different
+    paths (HOOMD-blue caps its step at dt and has no displacement limit; LAMMPS's has
+    one), and from a supercooled thermal frame different paths end in different
+    basins: measured on these frames, the same basin (energy within 1e-6 ε per
+    particle) in 2 of 8 frames at Δ = 0 — the fraction is printed, not asserted.  What
+    must hold is that neither engine's minima are biased: the mean per-frame
+    difference is within 3 standard errors of zero."""
     delta, confs = states
     kT = {0.0: 0.6, 0.4: 1.89}[delta]
     frames = []

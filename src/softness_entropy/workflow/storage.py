@@ -156,11 +156,22 @@ def drop_record(owner, key: str) -> None:
 def document(owner) -> dict:
     """The document of a signac job or project as a plain dict; a clear error naming
     the file (instead of a bare JSON traceback) if it was damaged or edited into
-    invalid JSON."""
+    invalid JSON.
+
+    Read with ``json`` directly: signac writes documents by atomic replace
+    (``write_concern=True``), and ``owner.doc()`` builds synced collections, 13 ms for a
+    5 kB job document here — 60 s of ``project.py status`` at paper scale (210 jobs,
+    whose per-system conditions read each system's 42 documents), against 0.1 ms."""
+    import json
+
+    path = Path(owner.path) / owner.FN_DOCUMENT
     try:
-        return owner.doc()
+        text = path.read_text()
+    except FileNotFoundError:
+        return {}
+    try:
+        return json.loads(text)
     except ValueError as err:
-        path = Path(owner.path) / owner.FN_DOCUMENT
         raise ValueError(
             f"{path} is not valid JSON ({err}): it was damaged or edited by hand; repair it, "
             "or delete it and run `project.py run` again to recompute every record in it"
