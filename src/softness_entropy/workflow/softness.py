@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from flow import aggregator
@@ -84,11 +85,37 @@ def has_model(*jobs) -> bool:
     return all(doc["softness_model"].get("made_from") == current for doc in docs)
 
 
+#: has_system_model's last answer per model file, with the stat stamps it depends on
+_SYSTEM_MODEL: dict[Path, tuple[tuple, bool]] = {}
+
+
+def _stamp(path: Path) -> tuple | None:
+    """What changes when a file is replaced or written (inode, mtime, size)."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
 def has_system_model(job) -> bool:
     """train_svm has completed for the job's whole system (every job's record written:
-    a model saved by a run killed before it recorded it is not used)."""
+    a model saved by a run killed before it recorded it is not used).
+
+    Every job of a system asks the same question: the answer is reused while no
+    document of the system and not the model file changed (signac writes documents by
+    atomic replace), so ``project.py status`` reads each document once, not once per
+    job of its system (measured on 210 paper-scale jobs with 5 kB documents, both
+    cores busy: 11.7 s → 3.4 s, the rest signac's ``find_jobs``)."""
     delta, rho = system_key(job.cached_statepoint)
-    return has_model(*job.project.find_jobs({"delta": delta, "rho": rho}))
+    jobs = list(job.project.find_jobs({"delta": delta, "rho": rho}))
+    path = model_path(job)
+    stamps = (_stamp(path), *sorted((j.id, _stamp(Path(j.path) / j.FN_DOCUMENT)) for j in jobs))
+    cached = _SYSTEM_MODEL.get(path)
+    if cached is None or cached[0] != stamps:
+        cached = (stamps, has_model(*jobs))
+        _SYSTEM_MODEL[path] = cached
+    return cached[1]
 
 
 def has_softness(job) -> bool:
