@@ -37,19 +37,12 @@ def first_shell_neighbours(
     box_length: float, positions: np.ndarray, r_cut: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """(i, j) index pairs of the particles within ``r_cut`` (σ_AA) of each other in a
-    cubic periodic box (each unordered pair twice, no i = i): freud's AABB query."""
-    import freud
+    cubic periodic box: each unordered pair both ways, no i = i
+    (:func:`~softness_entropy.analysis.pair_energy.pair_distances`)."""
+    from .pair_energy import pair_distances
 
-    box = freud.box.Box.cube(box_length)
-    points = np.asarray(positions, dtype=np.float32)
-    nlist = (
-        freud.locality.AABBQuery(box, points)
-        .query(points, {"r_max": r_cut, "exclude_ii": True})
-        .toNeighborList()
-    )
-    return np.asarray(nlist.query_point_indices, np.int64), np.asarray(
-        nlist.point_indices, np.int64
-    )
+    i, j, _ = pair_distances(positions, box_length, r_cut)
+    return np.concatenate([i, j]), np.concatenate([j, i])
 
 
 def cage_relative(
