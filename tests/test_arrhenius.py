@@ -42,10 +42,16 @@ def test_weighted_fit_of_binomial_counts_and_its_errors_cover_the_truth():
         z.append((fit.energy - energy) / fit.energy_error)
     z = np.abs(np.array(z))
     assert 0.58 < np.mean(z < 1) < 0.78
-    # three points: the residuals now enter the error (the old cov="unscaled" did not)
+    # three points: the residuals enter the error (the old cov="unscaled" did not) …
     fit3 = fit_arrhenius(T[:3], p_true[:3] * [1.0, 1.3, 0.8], n[:3])
     exact3 = fit_arrhenius(T[:3], p_true[:3], n[:3])
-    assert fit3.energy_error > 5 * exact3.energy_error
+    assert fit3.energy_error > 1.5 * exact3.energy_error
+    # … but never shrink it below the binomial counting error: for data on the line
+    # it is the Fisher information's, X^T diag(n p / (1 − p)) X with X = (1, 1/T)
+    x = np.column_stack([np.ones(3), 1 / T[:3]])
+    info = x.T @ ((n[:3] * p_true[:3] / (1 - p_true[:3]))[:, None] * x)
+    fisher = np.sqrt(np.linalg.inv(info)[1, 1])
+    assert exact3.energy_error == pytest.approx(fisher, rel=0.02)
 
 
 def test_crossover_recovers_a_planted_intersection_despite_outliers():

@@ -1,13 +1,85 @@
-"""Project-level analysis and figures on the smoke profile."""
+"""Project-level analysis and figures on the smoke profile, and planted barriers
+recovered through the operation."""
 
 import csv
 import json
+import shutil
 from pathlib import Path
 
+import h5py
 import numpy as np
 import pytest
+import signac
+from conftest import project_cmd
+
+from softness_entropy.workflow.storage import digest_key, file_digest
 
 pytestmark = pytest.mark.slow
+
+#: the planted law: ln p(S, T) = S1·S − (E0 − E1·S)/T, so Σ(S) = S1·S, ΔE(S) = E0 − E1·S,
+#: and every stratum's line passes through ln p = −E0/T_A at T_A = −E1/S1 = 1.5
+E0, E1, S1 = 1.5, 0.5, -1.0 / 3.0
+PLANTED_T_A = -E1 / S1
+
+
+def plant_barriers(project, delta: float, seed: int = 0) -> dict:
+    """Replace the softness of every A particle of the system's jobs by N(0, 1) draws
+    and its phop by a rearrangement drawn with probability p(S, T) at the frame the
+    phop row labels; the records' digests follow.  Returns, per T, the planted S and
+    flags of the labelled rows."""
+    rng = np.random.default_rng(seed)
+    p_soft = project.doc["parameters"]["p_soft"]
+    planted = {}
+    for job in sorted(project.find_jobs({"delta": delta}), key=lambda j: j.cached_statepoint["T"]):
+        T = job.cached_statepoint["T"]
+        with h5py.File(job.fn("softness.h5"), "r+") as f:
+            S = rng.normal(size=f["softness"].shape).astype(np.float32)  # as stored
+            f["softness"][...] = S
+        with h5py.File(job.fn("phop.h5"), "r+") as f:
+            centre = project.doc["parameters"]["phop_label"] == "centre"
+            offset, rows = int(f.attrs["half_window"]) if centre else 0, f["phop"].shape[0]
+            labelled = S[offset : offset + rows]
+            hit = rng.uniform(size=labelled.shape) < np.exp(
+                S1 * labelled - (E0 - E1 * labelled) / T
+            )
+            f["phop"][...] = np.where(hit, 2 * p_soft, 0.5 * p_soft)
+        for record, name in (("softness", "softness.h5"), ("phop", "phop.h5")):
+            rec = dict(job.doc[record])
+            rec["sha256"] = {**rec["sha256"], digest_key(name): file_digest(job.fn(name))}
+            job.doc[record] = rec
+        planted[T] = (labelled, hit)
+    return planted
+
+
+def test_planted_barriers_are_recovered_through_the_operation(smoke, tmp_path):
+    """fit_arrhenius_barriers on planted per-job files: the events per stratum are the
+    planted ones, ΔE and Σ of every S stratum are the planted lines at its centre within
+    4 of their errors, and T_A is the planted crossing within 10 % (the mean of
+    pairwise line crossings is a ratio estimator, biased at this sample size)."""
+    root = tmp_path / "planted"
+    shutil.copytree(smoke.path, root, symlinks=True)
+    project = signac.get_project(root)
+    planted = plant_barriers(project, 0.0)
+    for f in (root / "analysis").glob("system_delta0.0_*"):
+        f.unlink()
+    project_cmd("run", "-o", "fit_arrhenius_barriers", cwd=root)
+    (path,) = (root / "analysis").glob("system_delta0.0_*")
+    rec = json.loads(path.read_text())["S"]
+    edges, centres = np.array(rec["edges"]), np.array(rec["centres"])
+    for k, T in enumerate(rec["T"]):
+        values, hit = planted[T]
+        index = np.digitize(values, edges[1:-1])  # interior edges: bins 0 … 4
+        inside = (values >= edges[0]) & (values <= edges[-1])
+        p = np.exp(S1 * values - (E0 - E1 * values) / T)
+        for b in range(len(centres)):
+            sel = inside & (index == b)
+            assert rec["samples"][k][b] == sel.sum() and rec["events"][k][b] == hit[sel].sum()
+            expected, var = p[sel].sum(), (p[sel] * (1 - p[sel])).sum()
+            assert abs(hit[sel].sum() - expected) < 4 * np.sqrt(var), (T, b)
+    energy, sigma = np.array(rec["energy"]), np.array(rec["sigma"])
+    assert np.all(np.abs(energy - (E0 - E1 * centres)) < 4 * np.array(rec["energy_error"]))
+    assert np.all(np.abs(sigma - S1 * centres) < 4 * np.array(rec["sigma_error"]))
+    assert rec["T_A"] == pytest.approx(PLANTED_T_A, rel=0.1)
 
 
 def test_system_analysis_records(smoke):

@@ -71,7 +71,8 @@ def fit_arrhenius(
     still counts (dropping it, as a fit of ln P must, keeps only upward fluctuations
     of the rarest strata and biases their ΔE low) — with the covariance from the
     observed information scaled by the Pearson dispersion χ²/(m − 2) (correlated
-    frames make the counts over-dispersed), as quasi-binomial regression does.
+    frames make the counts over-dispersed), as quasi-binomial regression does, floored
+    at 1 (never below the binomial counting error).
     """
     t = np.asarray(temperatures, dtype=float)
     p = np.asarray(probabilities, dtype=float)
@@ -144,8 +145,13 @@ def _binomial_fit(x: np.ndarray, k: np.ndarray, n: np.ndarray) -> ArrheniusFit:
         return ArrheniusFit(float(theta[0]), float(-theta[1]), np.nan, np.nan)
     cov = np.linalg.inv(info)
     if len(x) > 2:
+        # the dispersion is at least the binomial one (correlated frames only add to
+        # it); with few temperatures χ²/(m − 2) is itself noisy — with three, a χ² of
+        # one degree of freedom, below 0.1 one time in four — and an estimate below 1
+        # would shrink the errors under the counting noise (a planted barrier through
+        # the workflow, tests/test_workflow_figures.py, came out 5σ off with it)
         chi2 = float(np.sum((k - n * prob) ** 2 / (n * prob * (1 - prob))))
-        cov = cov * chi2 / (len(x) - 2)
+        cov = cov * max(1.0, chi2 / (len(x) - 2))
     errors = np.sqrt(np.clip(np.diag(cov), 0, None))
     return ArrheniusFit(float(theta[0]), float(-theta[1]), float(errors[0]), float(errors[1]))
 
