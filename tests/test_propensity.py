@@ -8,8 +8,11 @@ from scipy import stats
 from softness_entropy.analysis.propensity import (
     cage_relative,
     correlation_with_propensity,
-    first_shell_neighbours,
+    curve_summary,
     propensity,
+    propensity_steps,
+    start_frames,
+    voronoi_cells,
 )
 
 TIMES = np.array([0.5, 2.0, 8.0])
@@ -65,10 +68,8 @@ def test_cage_relative_removes_a_collective_drift():
     rng = np.random.default_rng(4)
     L, n = 8.0, 600
     positions = rng.uniform(-L / 2, L / 2, size=(n, 3))
-    neighbours = first_shell_neighbours(L, positions, 1.2)
+    _, neighbours = voronoi_cells(L, positions)
     i, j = neighbours
-    d = np.minimum(np.abs(positions[i] - positions[j]), L - np.abs(positions[i] - positions[j]))
-    assert np.all(np.sqrt((d**2).sum(axis=1)) < 1.2)  # periodic distances within the cut
     pairs = set(zip(i.tolist(), j.tolist(), strict=True))
     assert len(pairs) == len(i) and all((b, a) in pairs for a, b in pairs)  # each way once
     local = brownian_ensemble(np.full(n, 0.01), M=20, seed=5)
@@ -83,3 +84,72 @@ def test_cage_relative_removes_a_collective_drift():
     k = i[0]
     mine = j[i == k]
     np.testing.assert_allclose(cr_local[:, :, k], local[:, :, k] - local[:, :, mine].mean(axis=2))
+
+
+def test_voronoi_cells_of_crystals_are_their_wigner_seitz_cells():
+    """Simple cubic: every cell a cube of volume a³ with its 6 face neighbours at
+    distance a; fcc: rhombic dodecahedra of volume a³/4 with 12 neighbours at a/√2."""
+    a, k = 1.3, 5
+    grid = np.stack(np.meshgrid(*[np.arange(k)] * 3, indexing="ij"), -1).reshape(-1, 3) * a
+    L = k * a
+    for positions, volume, count, distance in (
+        (grid, a**3, 6, a),
+        (np.concatenate([grid + a * np.array(o) for o in
+                         [(0, 0, 0), (0.5, 0.5, 0), (0.5, 0, 0.5), (0, 0.5, 0.5)]]),
+         a**3 / 4, 12, a / np.sqrt(2)),
+    ):  # fmt: skip
+        positions = positions - L / 2 + 0.01  # inside the box, off the faces
+        volumes, (i, j) = voronoi_cells(L, positions)
+        np.testing.assert_allclose(volumes, volume, rtol=1e-4)
+        assert volumes.sum() == pytest.approx(L**3, rel=1e-6)
+        np.testing.assert_array_equal(np.bincount(i, minlength=len(positions)), count)
+        d = positions[j] - positions[i]
+        d -= L * np.round(d / L)
+        np.testing.assert_allclose(np.linalg.norm(d, axis=1), distance, rtol=1e-4)
+
+
+def test_particle_energies_sum_to_the_potential_energy():
+    from softness_entropy.analysis.pair_energy import (
+        energy_and_virial_pressure,
+        particle_energies,
+    )
+
+    rng = np.random.default_rng(6)
+    L, n = 7.0, 300
+    positions = rng.uniform(-L / 2, L / 2, size=(n, 3))
+    typeid = (rng.uniform(size=n) < 0.2).astype(np.int32)
+    for delta in (0.0, 0.3):
+        e = particle_energies(positions, typeid, L, delta)
+        u, _ = energy_and_virial_pressure(positions, typeid, L, delta)
+        assert e.sum() / n == pytest.approx(u, rel=1e-12)
+    # an isolated pair at distance r: each particle holds half of U_AA(r) of eq. 1
+    from softness_entropy import model
+
+    pair = np.array([[0.0, 0.0, 0.0], [1.2, 0.0, 0.0]])
+    e = particle_energies(pair, np.zeros(2, dtype=np.int32), 10.0, 0.1)
+    u = model.pair_energy(np.array([1.2]), model.pair_parameters(0.1)[("A", "A")])[0]
+    np.testing.assert_allclose(e, [u / 2, u / 2], rtol=1e-12)
+
+
+def test_propensity_times_and_starting_frames():
+    steps = propensity_steps(tau_alpha=20.0, dt=0.002, first=0.1, last=10.0, per_decade=4)
+    assert len(steps) == 9 and steps[0] == 1000 and steps[-1] == 100_000
+    np.testing.assert_allclose(np.diff(np.log10(steps)), 0.25, atol=1e-3)
+    # a τα shorter than the step: the times collapse onto distinct whole steps
+    assert propensity_steps(0.001, 0.002, 0.1, 3.0, 4).tolist() == [1, 2]
+    with pytest.raises(ValueError, match="finite τα"):
+        propensity_steps(float("nan"), 0.002, 0.1, 3.0, 4)
+    assert start_frames(101, 1.0, 12.3, 1.0, 4).tolist() == [0, 13, 26, 39]
+    assert start_frames(101, 1.0, 0.2, 1.0, 3).tolist() == [0, 1, 2]  # ≥ a frame apart
+    with pytest.raises(ValueError, match="lower propensity_configurations"):
+        start_frames(101, 1.0, 40.0, 1.0, 4)
+
+
+def test_curve_summary_reads_the_value_at_tau_alpha_and_the_peak():
+    t = np.array([0.1, 0.3, 0.9, 2.7])
+    v = np.array([0.1, 0.5, 0.4, -0.6])
+    iv = np.stack([v - 0.05, v + 0.05], axis=1)
+    out = curve_summary(t, v, iv)
+    assert out["t_at_tau_alpha"] == 0.9 and out["pearson_at_tau_alpha"] == 0.4
+    assert out["pearson_at_tau_alpha_lo"] == pytest.approx(0.35)
+    assert out["t_peak"] == 2.7 and out["pearson_peak"] == -0.6

@@ -33,6 +33,27 @@ def pair_distances(
     return i, j, np.sqrt((d * d).sum(axis=1))
 
 
+def pair_terms(
+    positions: np.ndarray,
+    typeid: np.ndarray,
+    box_length: float,
+    delta: float,
+    mixture: model.Mixture = model.KOB_ANDERSEN,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every interacting pair (i < j, r below its cut-off) with its energy and force of
+    the shifted eq.-1 potential: ``(i, j, r, u, f)`` (σ_AA, ε_AA, ε_AA/σ_AA; f > 0
+    repulsive)."""
+    i, j, r = pair_distances(positions, box_length, mixture.max_cutoff())
+    ti, tj = np.asarray(typeid)[i], np.asarray(typeid)[j]
+    u, f = np.zeros_like(r), np.zeros_like(r)
+    for (a, b), p in model.pair_parameters(delta, mixture).items():
+        ia, ib = model.TYPES.index(a), model.TYPES.index(b)
+        mask = ((ti == ia) & (tj == ib)) | ((ti == ib) & (tj == ia))
+        u[mask] = model.pair_energy(r[mask], p)
+        f[mask] = model.pair_force(r[mask], p)
+    return i, j, r, u, f
+
+
 def energy_and_virial_pressure(
     positions: np.ndarray,
     typeid: np.ndarray,
@@ -55,19 +76,25 @@ def energy_and_virial_pressure(
     (u, p_vir) : U/N (ε_AA) of the shifted eq.-1 potential and the configurational
         pressure W/(3V) = Σ_pairs r f(r) / (3V) (ε_AA σ_AA⁻³).
     """
-    params = model.pair_parameters(delta, mixture)
-    i, j, r = pair_distances(positions, box_length, mixture.max_cutoff())
-    ti, tj = np.asarray(typeid)[i], np.asarray(typeid)[j]
-    energy = 0.0
-    virial = 0.0
-    for (a, b), p in params.items():
-        ia, ib = model.TYPES.index(a), model.TYPES.index(b)
-        mask = ((ti == ia) & (tj == ib)) | ((ti == ib) & (tj == ia))
-        rr = r[mask]
-        energy += float(model.pair_energy(rr, p).sum())
-        virial += float((rr * model.pair_force(rr, p)).sum())
-    n = len(positions)
-    return energy / n, virial / (3.0 * box_length**3)
+    _, _, r, u, f = pair_terms(positions, typeid, box_length, delta, mixture)
+    return float(u.sum()) / len(positions), float((r * f).sum()) / (3.0 * box_length**3)
+
+
+def particle_energies(
+    positions: np.ndarray,
+    typeid: np.ndarray,
+    box_length: float,
+    delta: float,
+    mixture: model.Mixture = model.KOB_ANDERSEN,
+) -> np.ndarray:
+    """Potential energy of each particle (N,) (ε_AA): half of each of its pair energies
+    of the shifted eq.-1 potential, so that the sum over particles is the total U (the
+    local-energy baseline of the propensity scores, on an inherent structure)."""
+    i, j, _, u, _ = pair_terms(positions, typeid, box_length, delta, mixture)
+    energies = np.zeros(len(positions))
+    np.add.at(energies, i, 0.5 * u)
+    np.add.at(energies, j, 0.5 * u)
+    return energies
 
 
 def pair_forces(
@@ -81,13 +108,7 @@ def pair_forces(
     over pairs in numpy: what the scorer checks a configuration's minimality with,
     without an MD engine."""
     pos = np.asarray(positions, dtype=np.float64)
-    i, j, r = pair_distances(pos, box_length, mixture.max_cutoff())
-    ti, tj = np.asarray(typeid)[i], np.asarray(typeid)[j]
-    magnitude = np.zeros_like(r)
-    for (a, b), p in model.pair_parameters(delta, mixture).items():
-        ia, ib = model.TYPES.index(a), model.TYPES.index(b)
-        mask = ((ti == ia) & (tj == ib)) | ((ti == ib) & (tj == ia))
-        magnitude[mask] = model.pair_force(r[mask], p)
+    i, j, r, _, magnitude = pair_terms(pos, typeid, box_length, delta, mixture)
     d = pos[j] - pos[i]
     d -= box_length * np.round(d / box_length)
     f_ij = (magnitude / r)[:, None] * d  # force on j from i (repulsive: along d)

@@ -33,16 +33,57 @@ import numpy as np
 from .barriers import one_sigma_interval
 
 
-def first_shell_neighbours(
-    box_length: float, positions: np.ndarray, r_cut: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """(i, j) index pairs of the particles within ``r_cut`` (σ_AA) of each other in a
-    cubic periodic box: each unordered pair both ways, no i = i
-    (:func:`~softness_entropy.analysis.pair_energy.pair_distances`)."""
-    from .pair_energy import pair_distances
+def voronoi_cells(box_length: float, positions: np.ndarray) -> tuple[np.ndarray, tuple]:
+    """Voronoi cell volumes (σ_AA³) of every particle of a cubic periodic box and the
+    (i, j) index pairs of Voronoi neighbours (cells sharing a face; each unordered
+    pair both ways), from freud (Voro++).
 
-    i, j, _ = pair_distances(positions, box_length, r_cut)
-    return np.concatenate([i, j]), np.concatenate([j, i])
+    The neighbours define the cage of the cage-relative displacement: parameter-free,
+    so the same definition serves every Δ (a distance cut-off at the first minimum of
+    g(r) would move with the well width); the volumes are the free-volume baseline."""
+    import freud
+
+    voronoi = freud.locality.Voronoi()
+    voronoi.compute((freud.box.Box.cube(box_length), np.asarray(positions, dtype=np.float32)))
+    nlist = voronoi.nlist
+    i = np.asarray(nlist.query_point_indices, dtype=np.int64)
+    j = np.asarray(nlist.point_indices, dtype=np.int64)
+    keep = i != j  # a small box may make a cell its own periodic neighbour
+    pairs = np.unique(np.stack([i[keep], j[keep]], axis=1), axis=0)
+    return np.asarray(voronoi.volumes, dtype=np.float64), (pairs[:, 0], pairs[:, 1])
+
+
+def propensity_steps(
+    tau_alpha: float, dt: float, first: float, last: float, per_decade: int
+) -> np.ndarray:
+    """Time steps at which propensity is measured: logarithmic from ``first`` to
+    ``last`` τα with ``per_decade`` points per decade (both ends included), rounded to
+    whole steps of ``dt`` τ, distinct, ≥ 1."""
+    if not (np.isfinite(tau_alpha) and tau_alpha > 0):
+        raise ValueError(f"the propensity times need a positive, finite τα; got {tau_alpha}")
+    if not 0 < first < last:
+        raise ValueError(f"propensity times need 0 < first < last (τα); got {first}, {last}")
+    n = max(2, int(np.ceil(per_decade * np.log10(last / first))) + 1)
+    times = tau_alpha * np.logspace(np.log10(first), np.log10(last), n)
+    return np.unique(np.maximum(1, np.round(times / dt).astype(np.int64)))
+
+
+def start_frames(
+    n_frames: int, frame_interval: float, tau_alpha: float, spacing: float, count: int
+) -> np.ndarray:
+    """Frames of a trajectory (one every ``frame_interval`` τ) that start the
+    isoconfigurational ensembles: frame 0 and every ``spacing`` τα after it (at least
+    one frame apart), ``count`` in all; ValueError naming the fix if the trajectory is
+    too short for them."""
+    step = max(1, int(np.ceil(spacing * tau_alpha / frame_interval - 1e-9)))
+    frames = step * np.arange(count)
+    if frames[-1] >= n_frames:
+        raise ValueError(
+            f"{count} starting configurations {spacing} τα apart (τα = {tau_alpha:.4g} τ) "
+            f"need {frames[-1] + 1} frames; the trajectory has {n_frames}: lower "
+            "propensity_configurations or propensity_spacing_tau_alpha"
+        )
+    return frames
 
 
 def cage_relative(
@@ -127,3 +168,22 @@ def correlation_with_propensity(
              for t in range(n_times)]
         )  # fmt: skip
     return CorrelationCurve(times=np.asarray(times, dtype=np.float64), configurations=n_conf, **out)
+
+
+def curve_summary(
+    times_tau_alpha: np.ndarray, values: np.ndarray, intervals: np.ndarray
+) -> dict[str, float]:
+    """A correlation curve in two numbers a table can hold: its value at the time
+    nearest t = τα (in log t) and its largest magnitude, each with its time (τα) and
+    1σ interval."""
+    t = np.asarray(times_tau_alpha, dtype=np.float64)
+    v = np.asarray(values, dtype=np.float64)
+    iv = np.asarray(intervals, dtype=np.float64).reshape(len(t), 2)
+    near = int(np.argmin(np.abs(np.log(t))))
+    peak = int(np.nanargmax(np.abs(v))) if np.isfinite(v).any() else near
+    out = {}
+    for name, k in (("at_tau_alpha", near), ("peak", peak)):
+        out[f"t_{name}"] = float(t[k])
+        out[f"pearson_{name}"] = float(v[k])
+        out[f"pearson_{name}_lo"], out[f"pearson_{name}_hi"] = (float(x) for x in iv[k])
+    return out

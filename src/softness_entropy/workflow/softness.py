@@ -18,7 +18,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from flow import aggregator
@@ -29,7 +28,7 @@ from .guard import exclusive
 from .provenance import made_from
 from .rearrangements import PHOP, has_phop
 from .simulation import INHERENT, TRAJECTORY, parameters
-from .storage import checked_input, digests, document, has_record, set_record
+from .storage import checked_input, digests, document, file_stamp, has_record, set_record
 
 TRAINING = "training.h5"
 SOFTNESS = "softness.h5"
@@ -89,15 +88,6 @@ def has_model(*jobs) -> bool:
 _SYSTEM_MODEL: dict[Path, tuple[tuple, bool]] = {}
 
 
-def _stamp(path: Path) -> tuple | None:
-    """What changes when a file is replaced or written (inode, mtime, size)."""
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return None
-    return (st.st_ino, st.st_mtime_ns, st.st_size)
-
-
 def has_system_model(job) -> bool:
     """train_svm has completed for the job's whole system (every job's record written:
     a model saved by a run killed before it recorded it is not used).
@@ -110,7 +100,10 @@ def has_system_model(job) -> bool:
     delta, rho = system_key(job.cached_statepoint)
     jobs = list(job.project.find_jobs({"delta": delta, "rho": rho}))
     path = model_path(job)
-    stamps = (_stamp(path), *sorted((j.id, _stamp(Path(j.path) / j.FN_DOCUMENT)) for j in jobs))
+    stamps = (
+        file_stamp(path),
+        *sorted((j.id, file_stamp(Path(j.path) / j.FN_DOCUMENT)) for j in jobs),
+    )
     cached = _SYSTEM_MODEL.get(path)
     if cached is None or cached[0] != stamps:
         cached = (stamps, has_model(*jobs))

@@ -199,6 +199,16 @@ def read_record(owner, key: str, operation: str, numbers: tuple[str, ...] = ()) 
     return record
 
 
+def file_stamp(path: str | os.PathLike) -> tuple | None:
+    """What changes when a file is replaced or written (inode, mtime, size), or None
+    if it is absent: the key of answers cached while a file is unchanged."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
 def file_digest(path: str | os.PathLike) -> str:
     """SHA-256 of a file's bytes (read in 4 MiB blocks)."""
     import hashlib
