@@ -13,6 +13,7 @@ import logging
 
 from softness_entropy.workflow import (  # noqa: F401 - registering the operations
     project_analysis,
+    propensity,
     rearrangements,
     simulation,
     softness,

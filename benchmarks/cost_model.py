@@ -20,6 +20,9 @@ frame every τ, a dynamics window of ≥ 10 τα reaching MSD_A = 6 σ² (≤ 2�
   extrapolation dominates the uncertainty and is reported separately.
 * Inherent structures: FIRE steps per frame (``inherent.json``; force evaluations cost
   what MD steps cost) × the frames of every job's inherent-structure window.
+* Isoconfigurational ensembles (the propensity stage): configurations × trajectories
+  × ``propensity_last_tau_alpha`` τα at the coldest ``propensity_temperatures`` states
+  of the first ``propensity_replicas`` replicas, at the MD rate.
 * Analysis: phop, structure functions + local s2 per 32768-particle frame
   (``analysis.json``), scaled to the frames of every job; single core.
 
@@ -176,6 +179,16 @@ def main() -> None:
                 params["dynamics_msd_target"] / (6 * d_a),
             ]),
         )  # fmt: skip
+        # isoconfigurational ensembles (workflow/propensity.py): C × M trajectories to
+        # propensity_last_tau_alpha τα at the propensity_temperatures coldest T of the
+        # first propensity_replicas replicas
+        chosen = np.sort(taus)[::-1][: params["propensity_temperatures"]]  # coldest: slowest
+        iso = (params["propensity_configurations"] * params["propensity_trajectories"]
+               * params["propensity_last_tau_alpha"] * float(chosen.sum()))  # fmt: skip
+        md_time.setdefault("isoconfigurational ensembles", 0.0)
+        md_time["isoconfigurational ensembles"] += (
+            min(profile.replicas, params["propensity_replicas"]) * iso
+        )
         md_time.setdefault("production (IS window)", 0.0)
         md_time.setdefault("dynamics window", 0.0)
         md_time["production (IS window)"] += profile.replicas * float(is_window.sum())

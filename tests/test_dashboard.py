@@ -55,3 +55,8 @@ def test_jobs_job_and_project_pages(client, smoke):
     for row in smoke.doc["results"]:  # one row per system, T_A with its error
         assert f"<td>{row['delta']:.4g}</td>" in page_text
     assert b"not testable" in project_page.data
+    # the propensity figure and its table (every predictor of every chosen state)
+    assert b"figures/propensity.png" in project_page.data
+    assert "Pearson at t ≈ τα" in page_text
+    for row in smoke.doc["propensity"]:
+        assert f"<td>{row['predictor']}</td>" in page_text

@@ -3,6 +3,7 @@ answers: planted mobilities, a planted collective drift, scipy.stats."""
 
 import numpy as np
 import pytest
+from conftest import requires_lammps
 from scipy import stats
 
 from softness_entropy.analysis.propensity import (
@@ -153,3 +154,41 @@ def test_curve_summary_reads_the_value_at_tau_alpha_and_the_peak():
     assert out["t_at_tau_alpha"] == 0.9 and out["pearson_at_tau_alpha"] == 0.4
     assert out["pearson_at_tau_alpha_lo"] == pytest.approx(0.35)
     assert out["t_peak"] == 2.7 and out["pearson_peak"] == -0.6
+
+
+VORONOI_AFTER_LAMMPS = """
+import numpy as np
+from softness_entropy.configuration import cubic_lattice
+from softness_entropy.engines import create_engine
+from softness_entropy.analysis.propensity import voronoi_cells
+conf = cubic_lattice(256, 1.2, np.random.default_rng(0))
+with create_engine("lammps", conf, 0.0, dt=0.001, seed=1, device="cpu", threads=1) as md:
+    md.thermalize(2.0)
+    md.run_nvt(200, 2.0, 0.1)
+    conf = md.configuration()
+volumes, (i, j) = voronoi_cells(conf.box_length, conf.positions)
+np.save("out.npy", np.concatenate([[conf.box_length], volumes, conf.positions.ravel()]))
+"""
+FREUD_VORONOI = """
+import freud, numpy as np
+data = np.load("out.npy"); L = data[0]; n = 256
+volumes, positions = data[1 : n + 1], data[n + 1 :].reshape(n, 3)
+v = freud.locality.Voronoi()
+v.compute((freud.box.Box.cube(L), positions.astype(np.float32)))
+print(np.abs(v.volumes - volumes).max() / volumes.mean())
+"""
+
+
+@requires_lammps
+def test_voronoi_cells_work_after_lammps_and_equal_freuds(tmp_path):
+    """The tessellation runs in a process that has loaded LAMMPS (where freud's voro++
+    crashes: voronoi_cells docstring), and its volumes are freud's, computed in a
+    process without LAMMPS."""
+    import subprocess
+    import sys
+
+    for script in (VORONOI_AFTER_LAMMPS, FREUD_VORONOI):
+        out = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True,
+                             text=True, check=False)  # fmt: skip
+        assert out.returncode == 0, out.stderr[-2000:]
+    assert float(out.stdout) < 1e-5  # freud's float32 positions

@@ -45,6 +45,7 @@ dynamics_max_time = 300.0
 melt_time = 10.0
 max_equilibration_time = 600.0
 checkpoint_seconds = 30.0
+propensity_temperatures = 0  # the stage is tested on the smoke study
 """
 
 

@@ -3,7 +3,8 @@
 Job pages: the physical results as a compact table with units (:func:`job_results_html`),
 the per-job plots, flow status; the raw documents (digests, provenance) folded away in
 a card that starts disabled.  The project page: the results table and the paper's
-claims checked (when ``make_figures`` has written them) beside Figures 1–6.
+claims checked (when ``make_figures`` has written them) beside Figures 1–6, and the
+propensity figure and table (``summarize_propensity``).
 """
 
 from __future__ import annotations
@@ -148,6 +149,30 @@ def validation_html(project) -> str:
     )
 
 
+def propensity_html(project) -> str:
+    """The propensity summary (``project.doc["propensity"]``, written by
+    ``summarize_propensity``): each predictor's Pearson correlation with the
+    propensity at t ≈ τα and at its peak, ± bootstrap 1σ over configurations."""
+    from markupsafe import Markup
+
+    rows = project.doc.get("propensity")
+    if not rows:
+        return "No propensity scores yet: they are written by summarize_propensity."
+
+    def interval(r, name):
+        lo, hi = r.get(f"pearson_{name}_lo"), r.get(f"pearson_{name}_hi")
+        return f"[{_number(lo, 2)}, {_number(hi, 2)}]"
+
+    cells = [
+        (_number(r["delta"]), _number(r["T"]), r["predictor"], r["displacement"],
+         f"{_number(r['pearson_at_tau_alpha'], 3)} {interval(r, 'at_tau_alpha')}",
+         f"{_number(r['pearson_peak'], 3)} {interval(r, 'peak')} at {_number(r['t_peak'], 2)} τα")
+        for r in rows
+    ]  # fmt: skip
+    head = ("Δ", "T", "predictor", "displacement", "Pearson at t ≈ τα", "peak")
+    return Markup(_table(head, cells) + "<p>Every time: <code>results/propensity.csv</code>.</p>")
+
+
 def make_dashboard(project=None, config: dict | None = None) -> StudyDashboard:
     """The dashboard (localhost, access token: signac-dashboard's defaults).
 
@@ -170,6 +195,14 @@ def make_dashboard(project=None, config: dict | None = None) -> StudyDashboard:
         TextDisplay(name="Results by system", context="ProjectContext", message=results_html),
         TextDisplay(
             name="The paper's claims, checked", context="ProjectContext", message=validation_html
+        ),
+        ImageViewer(
+            name="Isoconfigurational propensity",
+            context="ProjectContext",
+            img_globs=("figures/propensity.png",),
+        ),
+        TextDisplay(
+            name="Predictors against propensity", context="ProjectContext", message=propensity_html
         ),
         Schema(context="ProjectContext"),
     ]

@@ -140,6 +140,22 @@ DEFAULT_PARAMETERS: dict[str, Any] = {
     "bootstrap_block": 10.0,
     # a fitted stratum should hold at least this many rearranging samples (recorded)
     "min_stratum_events": 10,
+    # -- isoconfigurational propensity (issue 18; paper §III.A, last paragraph) --
+    # states: the propensity_temperatures coldest temperatures of each system (0: the
+    # stage is off) and the first propensity_replicas replicas; per state,
+    # propensity_configurations starting frames of the production run (the first and
+    # then every propensity_spacing_tau_alpha τα) with propensity_trajectories
+    # fresh-velocity NVT trajectories each; propensity measured at
+    # propensity_times_per_decade log-spaced times from propensity_first_tau_alpha to
+    # propensity_last_tau_alpha τα
+    "propensity_temperatures": 2,
+    "propensity_replicas": 1,
+    "propensity_configurations": 4,
+    "propensity_trajectories": 8,
+    "propensity_spacing_tau_alpha": 1.0,
+    "propensity_first_tau_alpha": 0.1,
+    "propensity_last_tau_alpha": 3.0,
+    "propensity_times_per_decade": 4,
     # the mixture: ε_ij, σ_ij (pairs "AA", "AB", "BB"; units of A, so AA = 1), the
     # number fraction of A and m_B (model.Mixture); a study sets it in [mixture]
     "mixture": KOB_ANDERSEN.as_dict(),
@@ -153,6 +169,13 @@ DEFAULT_PARAMETERS: dict[str, Any] = {
 EXECUTION_PARAMETERS: frozenset[str] = frozenset(
     {"device", "mpi_ranks", "threads", "walltime_hours", "checkpoint_seconds"}
 )
+#: what the propensity stage runs and measures: they may change in an existing data
+#: space, and change only that stage's results (its records keep the values they used)
+PROPENSITY_PARAMETERS: frozenset[str] = frozenset(
+    k for k in DEFAULT_PARAMETERS if k.startswith("propensity_")
+)
+#: integers that may be 0 (a stage switched off)
+NON_NEGATIVE_INTEGERS: frozenset[str] = frozenset({"propensity_temperatures"})
 #: read by the MD stages (equilibrate … fire_minimize): changing one would invalidate
 #: every result of a data space; the others invalidate the analysis stages
 SIMULATION_PARAMETERS: frozenset[str] = frozenset(
@@ -196,8 +219,10 @@ def validate_parameters(params: Mapping[str, Any]) -> dict[str, Any]:
             if not isinstance(value, str):
                 raise ValueError(f"parameter {key} must be a string; got {value!r}")
         elif isinstance(default, int) and not isinstance(default, bool):
-            if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-                raise ValueError(f"parameter {key} must be a positive integer; got {value!r}")
+            least = 0 if key in NON_NEGATIVE_INTEGERS else 1
+            if not isinstance(value, int) or isinstance(value, bool) or value < least:
+                kind = "a non-negative" if least == 0 else "a positive"
+                raise ValueError(f"parameter {key} must be {kind} integer; got {value!r}")
         else:
             if not is_positive_number(value):
                 raise ValueError(f"parameter {key} must be a positive number; got {value!r}")
@@ -272,6 +297,14 @@ def check_relations(p: Mapping[str, Any]) -> None:
     for key in ("svm_test_fraction", "arrhenius_max_pr"):
         if not p[key] < 1.0:
             fail(f"{key}={p[key]} must be below 1 (a fraction)")
+    for key in ("propensity_configurations", "propensity_trajectories"):
+        if p[key] < 2:
+            fail(f"{key}={p[key]} must be at least 2 (an ensemble mean and a bootstrap)")
+    if not p["propensity_first_tau_alpha"] < p["propensity_last_tau_alpha"]:
+        fail(
+            f"propensity_first_tau_alpha={p['propensity_first_tau_alpha']} must be below "
+            f"propensity_last_tau_alpha={p['propensity_last_tau_alpha']}"
+        )
     for key in ("onset_n_hot", "arrhenius_coldest_n", "strata_bins"):
         if p[key] < 2:
             fail(f"{key}={p[key]} must be at least 2")

@@ -27,6 +27,7 @@ from ..atomic import atomic_path
 from .parameters import (
     DEFAULT_PARAMETERS,
     EXECUTION_PARAMETERS,
+    PROPENSITY_PARAMETERS,
     SIMULATION_PARAMETERS,
     validate_parameters,
 )
@@ -45,7 +46,8 @@ def _refuse_changed_parameters(root: Path, old: Mapping[str, Any], new: Mapping[
             return {**old[key], "name": ""} == {**new[key], "name": ""}
         return old[key] == new[key]
 
-    changed = sorted(k for k in new if not same(k) and k not in EXECUTION_PARAMETERS)
+    free = EXECUTION_PARAMETERS | PROPENSITY_PARAMETERS  # see parameters.py
+    changed = sorted(k for k in new if not same(k) and k not in free)
     if not changed:
         return
     listed = ", ".join(f"{k}: {old[k]!r} → {new[k]!r}" for k in changed)
