@@ -145,7 +145,8 @@ def test_propensity_parameters_may_change_and_re_run_only_the_stage(smoke, tmp_p
         [sys.executable, str(ROOT / "project.py"), "run", "--pretend"],
         cwd=root, capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
-    ran = {line.split("(")[0].strip() for line in pretend.splitlines() if "(" in line}
+    # one line per operation: "… project.py exec <operation> <job id>"
+    ran = {line.split(" exec ")[1].split()[0] for line in pretend.splitlines() if " exec " in line}
     assert ran == {"isoconfigurational_ensemble"}, pretend
     refused = subprocess.run(
         [sys.executable, str(ROOT / "init.py"), "--profile", "smoke", "--set", "p_soft=0.3"],
