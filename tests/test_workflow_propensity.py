@@ -124,7 +124,7 @@ def test_the_table_and_figure_hold_every_curve(smoke):
     summary = smoke.doc["propensity"]
     assert len(summary) == len(states) * len(PREDICTORS) * len(VARIANTS)
     for s in summary:
-        assert s["t_at_tau_alpha"] == pytest.approx(1.0, rel=0.35)
+        assert s["t_at_tau_alpha"] == pytest.approx(1.0, rel=0.4)  # nearest in log t
         assert -1 <= s["pearson_at_tau_alpha"] <= 1
 
 
