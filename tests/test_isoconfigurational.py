@@ -94,24 +94,30 @@ def test_engines_give_the_same_propensity(trajectory, tmp_path):
 
 
 @requires_lammps
-def test_a_stopped_run_resumes_to_the_uninterrupted_result(trajectory, tmp_path, monkeypatch):
-    """Stopped (as at a walltime) after three members, resumed: bit for bit the
-    uninterrupted result (members are deterministic), resumes counted."""
+@pytest.mark.parametrize(("stop", "where"), [(2, "member 2 of configuration 0"),
+                                             (3, "member 0 of configuration 1")])  # fmt: skip
+def test_a_stopped_run_resumes_to_the_uninterrupted_result(
+    trajectory, tmp_path, monkeypatch, stop, where
+):
+    """Stopped (as at a walltime) inside a configuration's ensemble or at its end,
+    resumed: bit for bit the uninterrupted result (members are deterministic),
+    resumes counted, the engine recorded."""
     (tmp_path / "whole").mkdir()
     (tmp_path / "parts").mkdir()
     whole = run(trajectory, tmp_path / "whole")
     calls = {"n": 0}
 
-    def stop_at_fourth(limit):
+    def stop_at(limit):
         calls["n"] += 1
-        return calls["n"] > 3
+        return calls["n"] > stop
 
-    monkeypatch.setattr(iso, "past_deadline", stop_at_fourth)
-    with pytest.raises(WalltimeReached, match="member 0 of configuration 1"):
+    monkeypatch.setattr(iso, "past_deadline", stop_at)
+    with pytest.raises(WalltimeReached, match=where):
         run(trajectory, tmp_path / "parts")
     monkeypatch.undo()
     resumed = run(trajectory, tmp_path / "parts")
     assert resumed.record["resumes"] == 1
+    assert resumed.record["engine"] == "lammps" and resumed.record["engine_version"]
     np.testing.assert_array_equal(resumed.propensity, whole.propensity)
     np.testing.assert_array_equal(resumed.propensity_cage, whole.propensity_cage)
 

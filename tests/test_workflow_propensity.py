@@ -13,10 +13,11 @@ import h5py
 import numpy as np
 import pytest
 import signac
-from conftest import ROOT
+from conftest import ROOT, project_cmd
 from scipy import stats
 
 from softness_entropy.analysis.pair_energy import particle_energies
+from softness_entropy.analysis.propensity import voronoi_cells
 from softness_entropy.gsd_io import from_frame
 from softness_entropy.workflow.propensity import (
     PREDICTORS,
@@ -102,10 +103,12 @@ def test_stored_correlations_are_those_of_the_stored_arrays(smoke):
                 assert full.sum() / job.sp.N == pytest.approx(e_is, abs=1e-5)
                 a = conf.typeid == 0
                 np.testing.assert_allclose(energies[c], full[a], rtol=1e-12)
-        # A particles are the larger: their mean cell is above 1/ρ, their cells fill
-        # less than the box
+                # the A particles' cells of the whole tessellation, which fills the box;
+                # the A particles are the larger, their mean cell above 1/ρ
+                cells, _ = voronoi_cells(conf.box_length, conf.positions)
+                assert cells.sum() == pytest.approx(conf.box_length**3, rel=1e-9)
+                np.testing.assert_allclose(volumes[c], cells[a], rtol=1e-12)
         assert volumes.mean() > 1 / job.sp.rho
-        assert volumes.sum(axis=1).max() < conf.box_length**3
 
 
 def test_the_table_and_figure_hold_every_curve(smoke):
@@ -148,6 +151,17 @@ def test_propensity_parameters_may_change_and_re_run_only_the_stage(smoke, tmp_p
     # one line per operation: "… project.py exec <operation> <job id>"
     ran = {line.split(" exec ")[1].split()[0] for line in pretend.splitlines() if " exec " in line}
     assert ran == {"isoconfigurational_ensemble"}, pretend
+    before = (root / "results" / "propensity.csv").read_text()
+    project_cmd("run", cwd=root)
+    assert all(has_ensemble(j) and has_propensity(j) for j in chosen(project))
+    assert all(j.doc["isoconfigurational"]["trajectories"] == 4 for j in chosen(project))
+    # the summary follows: its table holds the new curves
+    assert (root / "results" / "propensity.csv").read_text() != before
+    rows = {(r["delta"], r["predictor"], r["displacement"]): r["pearson_at_tau_alpha"]
+            for r in project.doc["propensity"]}  # fmt: skip
+    for job in chosen(project):
+        curve = job.doc["propensity"]["curves"]["softness"]["plain"]["pearson"]
+        assert rows[(job.sp.delta, "softness", "plain")] in curve
     refused = subprocess.run(
         [sys.executable, str(ROOT / "init.py"), "--profile", "smoke", "--set", "p_soft=0.3"],
         cwd=root, capture_output=True, text=True, check=False,

@@ -17,8 +17,8 @@ phonons, Mermin–Wagner-like fluctuations) that says nothing about local struct
 (Illing et al. 2017, Shiba et al. 2016; the GlassBench comparison of the roadmap on
 machine learning for glassy dynamics, Jung et al. 2023, reports both).
 
-A predictor (softness S, local s2, the inherent structure's local energy, a
-coordination number) is scored by its Pearson and Spearman correlation with P_i(t)
+A predictor (softness S, local s2, the inherent structure's particle energy, the
+Voronoi volume) is scored by its Pearson and Spearman correlation with P_i(t)
 over the A particles of each starting configuration, averaged over configurations,
 with a bootstrap interval over configurations.  Functions here take arrays (unwrapped
 displacements, positions, predictor values) and return arrays.

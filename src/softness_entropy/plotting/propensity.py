@@ -2,7 +2,7 @@
 isoconfigurational propensity against t/τα (issue 18), one column per system, plain
 displacements above, cage-relative below; the coldest chosen temperature of a system
 solid, warmer ones dashed; bands are bootstrap 1σ intervals over the starting
-configurations.  Draws what it is given."""
+configurations; further replicas thinner.  Draws what it is given."""
 
 from __future__ import annotations
 
@@ -60,8 +60,10 @@ def propensity_figure(panels: list[PropensityPanel], predictors: tuple, path: Pa
                     c = panel.curves[name][variant]
                     y, band = np.asarray(c["pearson"]), np.asarray(c["pearson_interval"])
                     colour = colours[k % len(colours)]
-                    ax.semilogx(t, y, style, color=colour, lw=1.4,
-                                label=f"{LABELS.get(name, name)}, T = {panel.T:g}")  # fmt: skip
+                    which = f"T = {panel.T:g}" + (f", replica {panel.replica}"
+                                                   if panel.replica else "")  # fmt: skip
+                    ax.semilogx(t, y, style, color=colour, lw=1.4 if panel.replica == 0 else 0.8,
+                                label=f"{LABELS.get(name, name)}, {which}")  # fmt: skip
                     if np.isfinite(band).all():
                         ax.fill_between(t, band[:, 0], band[:, 1], color=colour, alpha=0.15)
             ax.axhline(0.0, color="k", lw=0.6)

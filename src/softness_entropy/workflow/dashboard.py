@@ -164,12 +164,13 @@ def propensity_html(project) -> str:
         return f"[{_number(lo, 2)}, {_number(hi, 2)}]"
 
     cells = [
-        (_number(r["delta"]), _number(r["T"]), r["predictor"], r["displacement"],
+        (_number(r["delta"]), _number(r["rho"]), _number(r["T"]), str(r["replica"]),
+         r["predictor"], r["displacement"],
          f"{_number(r['pearson_at_tau_alpha'], 3)} {interval(r, 'at_tau_alpha')}",
          f"{_number(r['pearson_peak'], 3)} {interval(r, 'peak')} at {_number(r['t_peak'], 2)} τα")
         for r in rows
     ]  # fmt: skip
-    head = ("Δ", "T", "predictor", "displacement", "Pearson at t ≈ τα", "peak")
+    head = ("Δ", "ρ", "T", "replica", "predictor", "displacement", "Pearson at t ≈ τα", "peak")
     return Markup(_table(head, cells) + "<p>Every time: <code>results/propensity.csv</code>.</p>")
 
 

@@ -110,17 +110,19 @@ def run_isoconfigurational(
     sums, sums_cage = np.zeros(shape), np.zeros(shape)
     done = np.zeros(len(frames), dtype=np.int64)
     wall_before, resumes = 0.0, 0
+    engine_info: dict = {"engine": params["engine"], "engine_version": None}
     if checkpoint.exists():
         _, extra = load_checkpoint(checkpoint, "isoconfigurational_ensemble")
         if str(extra.get("identity")) == identity:
             sums, sums_cage = extra["sums"], extra["sums_cage"]
             done = extra["done"].astype(np.int64)
+            engine_info = {"engine": str(extra["engine"]),
+                           "engine_version": str(extra["engine_version"])}  # fmt: skip
             wall_before = float(extra["wall_seconds"])
             resumes = int(extra["resumes"]) + 1
         else:
             log.warning("%s: discarding a checkpoint of other settings or inputs", label)
             checkpoint.unlink()
-    engine_info: dict = {}
     for c, (frame, start) in enumerate(zip(frames, starts, strict=True)):
         if done[c] >= members:
             continue
@@ -137,18 +139,19 @@ def run_isoconfigurational(
                     sums[c, k] += np.einsum("ij,ij->i", d, d)[a_index]
                     cr = cage_relative(d, neighbours)
                     sums_cage[c, k] += np.einsum("ij,ij->i", cr, cr)[a_index]
-                engine_info = provenance(md, "iso", sp, 0.0)
+                engine_info = {k: provenance(md, "iso", sp, 0.0)[k]
+                               for k in ("engine", "engine_version")}  # fmt: skip
             done[c] = m + 1
             wall = wall_before + time.monotonic() - t_wall
             save_checkpoint(checkpoint, start, identity=identity, sums=sums,
                             sums_cage=sums_cage, done=done, wall_seconds=wall,
-                            resumes=resumes)  # fmt: skip
+                            resumes=resumes,
+                            **{k: str(v) for k, v in engine_info.items()})  # fmt: skip
             log.info("%s: configuration %d/%d, member %d/%d (%.0f s)",
                      label, c + 1, len(frames), m + 1, members, wall)  # fmt: skip
     n = starts[0].n_particles
     record = {
-        "engine": engine_info.get("engine", params["engine"]),
-        "engine_version": engine_info.get("engine_version"),
+        **engine_info,
         "configurations": len(frames),
         "trajectories": members,
         "steps": int(steps[-1]),

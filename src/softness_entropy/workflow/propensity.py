@@ -10,7 +10,8 @@ they claim to predict (issue 18; paper §III.A, last paragraph).
   inherent structure — softness S (the system's model), local s2 (eq. 6), the
   particle's potential energy and its Voronoi volume — and their Pearson and Spearman
   correlation with the propensity at each time, bootstrap 1σ intervals over the
-  starting configurations → ``propensity.h5`` (``predictors/<name>``: (C, n_A)) and
+  starting configurations → ``propensity.h5`` (``predictors/<name>``: (C, n_A);
+  ``curves/<name>/<plain|cage>/<pearson|spearman>[_interval]``: (T,) and (T, 2)) and
   ``job.doc["propensity"]``.
 * ``summarize_propensity`` (all chosen states) → ``results/propensity.csv`` (one row
   per state, predictor, displacement and time), ``figures/propensity.png`` and
@@ -110,7 +111,7 @@ def settings(params: dict) -> dict:
 
 def has_ensemble(job) -> bool:
     """The ensemble exists, was run with the current settings, on the current
-    production trajectory."""
+    production trajectory, with the current τα (its times and frames are in τα)."""
     doc = document(job)
     record = doc.get("isoconfigurational")
     return (
@@ -118,11 +119,13 @@ def has_ensemble(job) -> bool:
         and job.isfile(ENSEMBLE)
         and record.get("settings") == settings(stored_parameters(job.project))
         and record.get("production_sha256") == doc.get("production", {}).get("sha256")
+        and record.get("tau_alpha") == doc.get("dynamics", {}).get("tau_alpha")
     )
 
 
 def has_propensity(job) -> bool:
-    """The scores exist and were computed from the current ensemble and model."""
+    """The scores exist and were computed from the current ensemble, model, softness
+    values and inherent structures."""
     doc = document(job)
     record = doc.get("propensity")
     return (
@@ -130,6 +133,8 @@ def has_propensity(job) -> bool:
         and job.isfile(SCORES)
         and record.get("ensemble_sha256") == doc.get("isoconfigurational", {}).get("sha256")
         and record.get("model_sha256") == doc.get("softness_model", {}).get("sha256")
+        and record.get("softness_sha256") == doc.get("softness", {}).get("sha256")
+        and record.get("inherent_sha256") == doc.get("inherent_structures", {}).get("sha256")
     )
 
 
@@ -285,7 +290,18 @@ def score_propensity(job):
                 "spearman": curve.spearman.tolist(),
                 "spearman_interval": curve.spearman_interval.tolist(),
             }
-    atomic_h5(job.fn(SCORES), {f"predictors/{k}": v for k, v in predictors.items()})
+    curve_arrays = {
+        f"curves/{name}/{variant}/{key}": value
+        for name, by_variant in curves.items()
+        for variant, c in by_variant.items()
+        for key, value in c.items()
+    }
+    # the curves are in the file too: its digest (the summary's made_from) names them
+    atomic_h5(
+        job.fn(SCORES),
+        {**{f"predictors/{k}": v for k, v in predictors.items()}, **curve_arrays,
+         "times_tau_alpha": ensemble["times_tau_alpha"]},
+    )  # fmt: skip
     doc = document(job)
     set_record(
         job,
@@ -297,6 +313,8 @@ def score_propensity(job):
             "curves": curves,
             "ensemble_sha256": doc["isoconfigurational"]["sha256"],
             "model_sha256": doc["softness_model"]["sha256"],
+            "softness_sha256": doc["softness"]["sha256"],
+            "inherent_sha256": doc["inherent_structures"]["sha256"],
             "sha256": digests(job, SCORES),
         },
     )
@@ -337,8 +355,8 @@ def summarize_propensity(*jobs):
     root = Path(project.path)
     states = sorted(
         (j for j in jobs if is_propensity_state(j)),
-        key=lambda j: (j.cached_statepoint["delta"], j.cached_statepoint["T"],
-                       j.cached_statepoint["replica"]),
+        key=lambda j: (j.cached_statepoint["delta"], j.cached_statepoint["rho"],
+                       j.cached_statepoint["T"], j.cached_statepoint["replica"]),
     )  # fmt: skip
     lines = ["delta,rho,T,replica,predictor,displacement,t_over_tau_alpha,"
              "pearson,pearson_lo,pearson_hi,spearman,spearman_lo,spearman_hi"]  # fmt: skip
