@@ -154,7 +154,7 @@ def main() -> None:
     md_time = {"melt": 0.0, "equilibration_measured": 0.0, "equilibration_extrapolated": 0.0}
     frames_total = 0
     per_system = {}
-    for delta, _rho in profile.systems:
+    for delta in (system.delta for system in profile.systems):
         temps = np.array(profile.temperatures(delta))
         t_meas, tau_meas = (np.array(v, dtype=float) for v in measured[delta])
         fit = fit_tau_alpha(t_meas, tau_meas)
