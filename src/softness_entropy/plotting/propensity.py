@@ -1,8 +1,8 @@
 """The propensity figure: Pearson correlation of each structural predictor with the
 isoconfigurational propensity against t/τα (issue 18), one column per system, plain
 displacements above, cage-relative below; the coldest chosen temperature of a system
-solid, warmer ones dashed; bands are bootstrap 1σ intervals over the starting
-configurations; further replicas thinner.  Draws what it is given."""
+solid, warmer ones dashed (the panel title lists them); bands are bootstrap 1σ
+intervals over the starting configurations; further replicas thinner.  Draws what it is given."""
 
 from __future__ import annotations
 
@@ -60,21 +60,23 @@ def propensity_figure(panels: list[PropensityPanel], predictors: tuple, path: Pa
                     c = panel.curves[name][variant]
                     y, band = np.asarray(c["pearson"]), np.asarray(c["pearson_interval"])
                     colour = colours[k % len(colours)]
-                    which = f"T = {panel.T:g}" + (f", replica {panel.replica}"
-                                                   if panel.replica else "")  # fmt: skip
                     ax.semilogx(t, y, style, color=colour, lw=1.4 if panel.replica == 0 else 0.8,
-                                label=f"{LABELS.get(name, name)}, {which}")  # fmt: skip
+                                label=LABELS.get(name, name))  # fmt: skip
                     if np.isfinite(band).all():
                         ax.fill_between(t, band[:, 0], band[:, 1], color=colour, alpha=0.15)
             ax.axhline(0.0, color="k", lw=0.6)
             ax.axvline(1.0, color="k", lw=0.6, ls=":")
-            ax.set_title(f"Δ = {delta:g}, ρ = {rho:g}" if row == 0 else "", fontsize=10)
+            temps = ", ".join(f"{x:g}" for x in sorted({p.T for p in mine}))
+            title = f"Δ = {delta:g}, ρ = {rho:g}, T = {temps}"
+            ax.set_title(title if row == 0 else "", fontsize=10)
             if row == 1:
                 ax.set_xlabel("t / τα")
             if col == 0:
                 ax.set_ylabel(f"Pearson with {what}")
     fig.tight_layout()
     handles, labels = axes[0, 0].get_legend_handles_labels()
+    unique = dict(zip(labels, handles, strict=True))  # one entry per predictor
+    labels, handles = list(unique), list(unique.values())
     fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), fontsize=8,
                ncol=2 if len(systems) < 3 else len(predictors), frameon=False)  # fmt: skip
     path.parent.mkdir(parents=True, exist_ok=True)
