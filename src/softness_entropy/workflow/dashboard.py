@@ -2,12 +2,16 @@
 
 Job pages: the physical results as a compact table with units (:func:`job_results_html`),
 the per-job plots, flow status; the raw documents (digests, provenance) folded away in
-a card that starts disabled.  The project page: the results table and the paper's
-claims checked (when ``make_figures`` has written them) beside Figures 1–6, and the
-propensity figure and table (``summarize_propensity``).
+a card that starts disabled.  The project page (our ``project_info.html``, which
+signac-dashboard loads through ``DASHBOARD_PATHS``): the results table and the paper's
+claims checked (when ``make_figures`` has written them) across the page, Figures 1–6
+two to a row below them, then the propensity figure and table
+(``summarize_propensity``).
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from signac_dashboard import Dashboard
 from signac_dashboard.modules import (
@@ -19,6 +23,15 @@ from signac_dashboard.modules import (
     StatepointList,
     TextDisplay,
 )
+
+#: signac-dashboard's DASHBOARD_PATHS entry holding our ``templates/project_info.html``
+TEMPLATES = Path(__file__).parent / "dashboard_templates"
+
+
+class WideTextDisplay(TextDisplay):
+    """A text card (a table) that spans the project page (``project_info.html``)."""
+
+    full_width = True
 
 
 class StudyDashboard(Dashboard):
@@ -190,21 +203,22 @@ def make_dashboard(project=None, config: dict | None = None) -> StudyDashboard:
         DocumentList(name="Records and provenance (raw)", enabled=False),
         FileList(enabled=False),
         FlowStatus(context="JobContext", project_module="project", project_class="Project"),
+        WideTextDisplay(name="Results by system", context="ProjectContext", message=results_html),
+        WideTextDisplay(
+            name="The paper's claims, checked", context="ProjectContext", message=validation_html
+        ),
         ImageViewer(
             name="Figures 1–6", context="ProjectContext", img_globs=("figures/figure*.png",)
-        ),
-        TextDisplay(name="Results by system", context="ProjectContext", message=results_html),
-        TextDisplay(
-            name="The paper's claims, checked", context="ProjectContext", message=validation_html
         ),
         ImageViewer(
             name="Isoconfigurational propensity",
             context="ProjectContext",
             img_globs=("figures/propensity.png",),
         ),
-        TextDisplay(
+        WideTextDisplay(
             name="Predictors against propensity", context="ProjectContext", message=propensity_html
         ),
         Schema(context="ProjectContext"),
     ]
-    return StudyDashboard(config=dict(config or {}), project=project, modules=modules)
+    config = {"DASHBOARD_PATHS": [str(TEMPLATES)], **(config or {})}
+    return StudyDashboard(config=config, project=project, modules=modules)

@@ -14,9 +14,29 @@ project's ``templates/`` (where flow also looks), so that one warning is filtere
 
 import logging
 import sys
+from collections.abc import Callable
 
-from flow import FlowProject
+from flow import FlowProject, IgnoreConditions
 from flow.errors import UserConditionError, UserOperationError
+
+log = logging.getLogger(__name__)
+
+#: operation name → which of its aggregates it is *for* (a precondition that never
+#: changes: ``equilibrate`` is for the hottest state of each chain, the propensity
+#: stage for its chosen states); the others are never eligible by design.  A run counts
+#: its remaining operations with it (:meth:`Project.remaining_operations`).
+APPLIES_TO: dict[str, Callable[..., bool]] = {}
+
+
+def applies_to(predicate: Callable[..., bool]) -> Callable:
+    """Precondition of an operation that selects the aggregates it is for, registered
+    so that a run can count what is left (use it above ``@Project.operation``)."""
+
+    def decorate(function: Callable) -> Callable:
+        APPLIES_TO[function.__name__] = predicate
+        return Project.pre(predicate)(function)
+
+    return decorate
 
 
 class _NoPackageTemplateWarning(logging.Filter):
@@ -44,6 +64,77 @@ class Project(FlowProject):
         document(self)
         for job in self:
             document(job)
+
+    def remaining_operations(self) -> list[str]:
+        """Names of the (operation, aggregate) pairs not yet complete (post-conditions)
+        among those each operation is for (:data:`APPLIES_TO`), one entry per pair."""
+        names = []
+        with self._buffered():
+            for _, aggregate, group in self._generate_selected_aggregate_groups():
+                name = group.name
+                if name not in self.operations:
+                    continue
+                selected = APPLIES_TO.get(name)
+                if selected is not None and not selected(*aggregate):
+                    continue
+                if not self.operations[name]._complete(aggregate):
+                    names.append(name)
+        return names
+
+    def run(
+        self,
+        jobs=None,
+        names=None,
+        pretend=False,
+        np=None,
+        timeout=None,
+        num=None,
+        num_passes=1,
+        progress=False,
+        order=None,
+        ignore_conditions=IgnoreConditions.NONE,
+    ) -> None:
+        """signac-flow's ``run``, with every worker busy until the last operation
+        (:mod:`.scheduler`) instead of flow's passes; ``--pretend``, ``--num``,
+        ``--num-passes``, ``--order``, ``--timeout`` and ``--progress`` keep flow's
+        pass loop."""
+        if pretend or num is not None or num_passes != 1 or order or timeout or progress:
+            return super().run(
+                jobs=jobs, names=names, pretend=pretend, np=np, timeout=timeout, num=num,
+                num_passes=num_passes, progress=progress, order=order,
+                ignore_conditions=ignore_conditions,
+            )  # fmt: skip
+        import os
+
+        from .scheduler import format_seconds, run_pulling
+
+        if isinstance(names, str):
+            raise ValueError("names must be a sequence of operation names, not a string")
+        workers = (os.cpu_count() or 1) if np is not None and np < 0 else (np or 1)
+        stats = run_pulling(
+            self,
+            self._convert_jobs_to_aggregates(jobs),
+            list(self.operations) if names is None else list(names),
+            workers,
+            ignore_conditions,
+            self.remaining_operations,
+        )
+        if stats.done:
+            log.info(
+                "run: %d operations done in %s on %d worker(s); CPU %.0f s, core "
+                "utilisation %.2f (CPU time / (wall × workers))%s",
+                stats.done, format_seconds(stats.wall_seconds), workers, stats.cpu_seconds,
+                stats.utilisation,
+                f"; {stats.restarted} restarted after a killed worker" if stats.restarted else "",
+            )  # fmt: skip
+        from pathlib import Path
+
+        from .report import results_guide
+
+        dashboard = Path(sys.argv[0]).resolve().parent / "dashboard.py"
+        guide = results_guide(Path(self.path), f"{sys.executable} {dashboard} run")
+        if guide and names is None:
+            print(guide, flush=True)
 
     def main(self, parser=None) -> None:
         try:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import os
 import time
 import zipfile
@@ -154,29 +155,39 @@ def truncate_gsd(path: str | os.PathLike, n_frames: int) -> None:
 
 
 class Progress:
-    """Log progress (τ done, percentage, ETA) at most every ``every`` seconds."""
+    """Log progress (done, percentage, ETA) at most every ``every`` seconds.
+
+    ``total`` may move as the run learns how long it must be (an equilibration's wait
+    from its τα estimate, a dynamics window's end from its MSD): :meth:`update` takes
+    the current estimate, and the line says it is one."""
 
     def __init__(self, label: str, total: float, unit: str = "τ", every: float = 10.0) -> None:
         self.label, self.total, self.unit, self.every = label, total, unit, every
         self.start = self.last = time.monotonic()
         self.first: float | None = None
 
-    def update(self, done: float, force: bool = False) -> None:
+    def update(
+        self, done: float, force: bool = False, total: float | None = None, basis: str = ""
+    ) -> None:
+        """Log ``done`` of ``total`` (default: the one given at construction); ``basis``
+        says what the total rests on when it is an estimate or a limit."""
         now = time.monotonic()
         if self.first is None:
             self.first = done
         if not force and now - self.last < self.every:
             return
         self.last = now
+        total = self.total if total is None else total
         rate = (done - self.first) / max(now - self.start, 1e-9)
-        eta = (self.total - done) / rate if rate > 0 else float("inf")
-        pct = 100.0 * done / self.total if self.total else 100.0
+        eta = max(total - done, 0.0) / rate if rate > 0 else float("inf")
+        pct = min(100.0 * done / total, 100.0) if total else 100.0
         log.info(
-            "%s: %.6g/%.6g %s (%.0f%%), ETA %.0f s",
+            "%s: %.6g/%.6g %s%s (%.0f%%), ETA %.0f s",
             self.label,
             done,
-            self.total,
+            total,
             self.unit,
+            f" ({basis})" if basis else "",
             pct,
             eta,
         )
@@ -311,7 +322,12 @@ def equilibrate_state(
             if time.monotonic() - last_ckpt > params["checkpoint_seconds"]:
                 checkpoint_now()
                 last_ckpt = time.monotonic()
-            progress.update(md.step * dt)
+            if np.isfinite(tau_est):
+                wait = max(params["min_equilibration_time"], wait_tau_alpha * tau_est)
+                basis = f"end estimated from τα ≈ {tau_est:.3g} τ"
+                progress.update(md.step * dt, total=wait, basis=basis)
+            else:
+                progress.update(md.step * dt, basis="τα not measured yet: of the limit")
         final = md.configuration()
         thermo = md.thermo()
         write_configuration(output, final, md.mixture.masses)
@@ -510,6 +526,22 @@ def dynamics_block_steps(params: dict, tau_alpha: float) -> int:
     return max(floor, round(params["dynamics_block_tau_alpha"] * tau_alpha / dt))
 
 
+def window_end_estimate(
+    elapsed: float, msd: float, target: float, min_time: float, max_time: float, block: float
+) -> float:
+    """When a dynamics window will stop (τ): at the first block end past ``min_time``
+    where the A particles' MSD (σ²) reaches ``target``, at most ``max_time``.  The MSD
+    is extrapolated linearly in time from the origin (diffusive growth): an estimate,
+    long while the MSD sits on its plateau, close once the motion is diffusive."""
+    end = min_time
+    if msd < target:
+        end = max(end, elapsed * target / msd if msd > 0 else max_time)
+    if not math.isfinite(end):
+        return max(max_time, block)
+    end = block * math.ceil(end / block - 1e-9)
+    return min(end, max(max_time, block))
+
+
 def run_dynamics_window(
     sp: dict,
     params: dict,
@@ -589,6 +621,7 @@ def run_dynamics_window(
         progress = Progress(label, max_time)
         last_ckpt = time.monotonic()
         reached = False
+        end, msd = min_time, math.nan  # end: estimated from the MSD at the last block end
         while True:
             if md.step % block == 0:  # a block end: may the window stop here?
                 elapsed = md.step * dt
@@ -599,6 +632,8 @@ def run_dynamics_window(
                     break
                 if elapsed >= max_time * (1 - 1e-12):
                     break
+                if elapsed > 0:
+                    end = window_end_estimate(elapsed, msd, target, min_time, max_time, block * dt)
             if past_deadline(limit):
                 checkpoint_now()
                 raise WalltimeReached(
@@ -609,7 +644,10 @@ def run_dynamics_window(
             if md.step % block == 0 or time.monotonic() - last_ckpt > params["checkpoint_seconds"]:
                 checkpoint_now()
                 last_ckpt = time.monotonic()
-                progress.update(md.step * dt)
+                basis = f"end estimated from MSD_A = {msd:.3g} of {target:.3g} σ² and τα"
+                if not math.isfinite(msd):
+                    basis = "end estimated from τα"
+                progress.update(md.step * dt, total=end, basis=basis)
         record = provenance(md, "dynamics", sp, wall_before + time.monotonic() - t_wall)
         record.update(
             {

@@ -30,7 +30,7 @@ from pathlib import Path
 from flow import aggregator
 
 from .directives import analysis_directives, simulation_directives
-from .flowproject import Project
+from .flowproject import Project, applies_to
 from .guard import exclusive
 from .parameters import DEFAULT_PARAMETERS, PROPENSITY_PARAMETERS
 from .provenance import made_from
@@ -153,7 +153,7 @@ def ensemble_tau_alpha(job) -> float:
     return float(tau)
 
 
-@Project.pre(is_propensity_state)
+@applies_to(is_propensity_state)
 @Project.pre(has_dynamics)
 @Project.pre(has_production)
 @Project.post(has_ensemble)
@@ -258,7 +258,7 @@ def starting_predictors(job, frames, a_index, params: dict) -> dict:
     return out
 
 
-@Project.pre(is_propensity_state)
+@applies_to(is_propensity_state)
 @Project.pre(has_ensemble)
 @Project.pre(has_softness)
 @Project.post(has_propensity)
@@ -335,11 +335,16 @@ def has_propensity_summary(*jobs) -> bool:
     )
 
 
+def any_propensity_state(*jobs) -> bool:
+    return any(is_propensity_state(j) for j in jobs)
+
+
 def all_states_scored(*jobs) -> bool:
     states = [j for j in jobs if is_propensity_state(j)]
     return bool(states) and all(has_propensity(j) for j in states)
 
 
+@applies_to(any_propensity_state)
 @Project.pre(all_states_scored)
 @Project.post(has_propensity_summary)
 @Project.operation(aggregator=aggregator(), directives=analysis_directives())

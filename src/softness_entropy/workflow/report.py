@@ -89,3 +89,24 @@ def write_validation(systems: list[dict], rows: list[dict], directory: Path) -> 
     writer.writeheader()
     writer.writerows(rows)
     atomic_text(directory / VALIDATION_CSV, buf.getvalue())
+
+
+def results_guide(root: Path, dashboard_command: str) -> str:
+    """Where a finished run's products are, and the command that opens the dashboard
+    (printed at the end of ``project.py run``); empty before ``make_figures`` ran."""
+    root = Path(root)
+    rows = [
+        ("figures", "figures/", "Figures 1–6 of the paper (PNG, PDF)"),
+        ("results table", "results/results.csv", "per system: T_A, barriers, D*_A(s2)…"),
+        ("claims checked", f"results/{VALIDATION_MD}", "the paper's claims, with numbers"),
+        ("propensity", "results/propensity.csv", "correlations with propensity"),
+        ("per system", "analysis/", "each system's analysis (JSON)"),
+    ]
+    present = [row for row in rows if (root / row[1]).exists()]
+    if not (root / "results" / VALIDATION_MD).exists():
+        return ""
+    width = max(len(name) for name, _, _ in present)
+    lines = [f"Results in {root}:"]
+    lines += [f"  {name:<{width}}  {path:<22} {what}" for name, path, what in present]
+    lines.append(f"Browse them: cd {root} && {dashboard_command}")
+    return "\n".join(lines)

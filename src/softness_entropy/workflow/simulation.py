@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 
 from .directives import simulation_directives
-from .flowproject import Project
+from .flowproject import Project, applies_to
 from .guard import exclusive
 from .parameters import job_parameters as parameters
 from .storage import checked_input, digests, drop_record, has_record, set_record
@@ -55,6 +55,10 @@ def is_equilibrated(job) -> bool:
 
 def is_hottest(job) -> bool:
     return hotter(job) is None
+
+
+def is_colder_rung(job) -> bool:
+    return not is_hottest(job)
 
 
 def hotter_is_equilibrated(job) -> bool:
@@ -101,7 +105,7 @@ def _equilibrate(job, start, melt: bool) -> None:
     set_record(job, "equilibration", record)
 
 
-@Project.pre(is_hottest)
+@applies_to(is_hottest)
 @Project.post(is_equilibrated)
 @Project.operation(directives=simulation_directives())
 @exclusive(is_equilibrated)
@@ -113,6 +117,7 @@ def equilibrate(job):
     _equilibrate(job, start, melt=True)
 
 
+@applies_to(is_colder_rung)
 @Project.pre(hotter_is_equilibrated)
 @Project.post(is_equilibrated)
 @Project.operation(directives=simulation_directives())

@@ -1,0 +1,291 @@
+"""``project.py run``: every core busy until the last operation.
+
+signac-flow's ``run --parallel N`` executes in *passes*: it collects the eligible
+operations, runs them on a process pool and only then looks for the next eligible ones.
+A pass ends when its slowest operation ends, so cores idle at the end of every pass and
+a cascade step (``quench`` at the next rung) waits for a whole pass of unrelated long
+dynamics windows.  signac-flow 0.29 offers nothing finer (``--order`` reorders within a
+pass; ``submit --bundle --parallel`` is the same pool), so this module replaces the
+pass loop, and only it:
+
+* a worker slot is refilled the moment it frees: each operation runs in a forked
+  process (flow's own ``_execute_operation``, hooks and error handling included), and
+  the eligible operations are collected again, with flow's own selection (``-o``,
+  ``-f``, ``--ignore-conditions``), whenever one ends;
+* priority: pipeline order (the cascade first: it gates everything), then colder
+  states first (the longest operations of a stage start first, so the run's tail is
+  short);
+* nothing runs twice in one run (each operation at most once, like flow's
+  ``num_passes=1``; the per-operation locks of :mod:`.guard` keep two runs apart), and
+  nothing is skipped (the loop ends when nothing is eligible and nothing runs);
+* a worker killed by a signal (``kill -9``, the OOM killer) loses only its operation's
+  work since its last checkpoint: the run starts it again (it resumes), up to
+  :data:`RETRIES` times;
+* a failed operation stops new launches; the running ones finish (nothing half-done is
+  thrown away) and the error is raised as flow raises it;
+* a run-level progress line every :data:`PROGRESS_SECONDS`: operations done / total,
+  elapsed, an *estimate* of the rest from this run's measured operation times; at the
+  end the CPU time used against wall time × workers (core utilisation).
+
+Everything else of ``run`` (``--pretend``, ``--num``, ``--num-passes``, ``--order``,
+``--timeout``, ``--progress``) keeps signac-flow's pass loop (:meth:`.Project.run`).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import multiprocessing
+import pickle
+import resource
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+
+log = logging.getLogger(__name__)
+
+#: seconds between run-level progress lines
+PROGRESS_SECONDS = 60.0
+#: times an operation whose worker was killed by a signal is started again
+RETRIES = 2
+#: the pipeline, in order: the scheduler's first priority (unknown operations last)
+PIPELINE = (
+    "equilibrate",
+    "quench",
+    "dynamics",
+    "production",
+    "isoconfigurational_ensemble",
+    "fire_minimize",
+    "compute_phop",
+    "build_structure_functions",
+    "train_svm",
+    "compute_softness_and_s2",
+    "score_propensity",
+    "fit_arrhenius_barriers",
+    "make_figures",
+    "summarize_propensity",
+)
+
+
+def priority(operation) -> tuple:
+    """Sort key of an eligible operation: pipeline stage, then coldest first."""
+    stage = PIPELINE.index(operation.name) if operation.name in PIPELINE else len(PIPELINE)
+    coldest = min(job.cached_statepoint.get("T", math.inf) for job in operation._jobs)
+    return (stage, coldest, operation.id)
+
+
+def _child(project, operation, conn: Connection) -> None:
+    """Run one operation in a forked worker; report an error through ``conn`` (flow's
+    ``UserOperationError`` wraps it: its cause is what the user reads)."""
+    from flow.errors import UserOperationError
+
+    try:
+        project._execute_operation(operation)
+    except BaseException as caught:  # reported to the parent, then exit 1
+        if "--debug" in sys.argv:
+            print(traceback.format_exc(), file=sys.stderr)
+        err = caught
+        if isinstance(caught, UserOperationError) and caught.__cause__ is not None:
+            err = caught.__cause__
+        try:
+            payload = pickle.dumps(err)
+            pickle.loads(payload)  # what the parent will do
+        except Exception:  # an unpicklable error travels as its text
+            payload = pickle.dumps(RuntimeError(f"{type(err).__name__}: {err}"))
+        conn.send_bytes(payload)
+        conn.close()
+        sys.exit(1)  # multiprocessing flushes the output and sets the exit code
+    conn.close()
+
+
+@dataclass
+class _Running:
+    operation: object
+    process: multiprocessing.Process
+    conn: Connection
+    started: float
+
+
+@dataclass
+class RunStatistics:
+    """What a run did: operations done, their wall times by name, failures."""
+
+    workers: int
+    start: float = field(default_factory=time.monotonic)
+    done: int = 0
+    seconds: dict[str, list[float]] = field(default_factory=dict)
+    restarted: int = 0
+    cpu_seconds: float = math.nan
+    wall_seconds: float = math.nan
+
+    @property
+    def utilisation(self) -> float:
+        """CPU time of the workers / (wall time × workers)."""
+        return self.cpu_seconds / (self.wall_seconds * self.workers)
+
+    def finished(self, name: str, seconds: float) -> None:
+        self.done += 1
+        self.seconds.setdefault(name, []).append(seconds)
+
+    def typical(self, name: str) -> float:
+        """Mean measured wall time of ``name`` in this run (else of every operation)."""
+        times = self.seconds.get(name) or [t for ts in self.seconds.values() for t in ts]
+        return sum(times) / len(times) if times else math.nan
+
+
+def format_seconds(seconds: float) -> str:
+    if not math.isfinite(seconds):
+        return "?"
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+
+def progress_line(stats: RunStatistics, running: Iterable[_Running], pending: list[str]) -> str:
+    """``run: 12/87 operations done, 2 running, 4 min 10 s elapsed, rest ≈ 18 min``:
+    the rest is an estimate (each operation not yet done at this run's mean time of its
+    kind, shared among the workers; the chain between them is not modelled)."""
+    now = time.monotonic()
+    running = list(running)
+    left = sum(max(stats.typical(r.operation.name) - (now - r.started), 0.0) for r in running)
+    left += sum(stats.typical(name) for name in pending)
+    total = stats.done + len(running) + len(pending)
+    rest = left / stats.workers if stats.done else math.nan
+    return (
+        f"run: {stats.done}/{total} operations done, {len(running)} running, "
+        f"{format_seconds(now - stats.start)} elapsed, rest ≈ {format_seconds(rest)} "
+        "(estimate from this run's operation times)"
+    )
+
+
+def run_pulling(
+    project,
+    aggregates,
+    names: list[str],
+    workers: int,
+    ignore_conditions,
+    remaining: Callable[[], list[str]],
+) -> RunStatistics:
+    """Run every eligible operation of ``project`` (flow's selection: ``aggregates``,
+    ``names``, ``ignore_conditions``) on ``workers`` processes, refilling a worker the
+    moment it frees; ``remaining()`` names the operations not yet complete (for the
+    progress line).  Raises flow's ``UserOperationError`` of the first failure."""
+    from flow.errors import UserOperationError
+
+    context = multiprocessing.get_context("fork")
+    default_directives = project._get_default_directives()
+    groups = set(project._gather_executable_flow_groups(names))
+    stats = RunStatistics(workers)
+    running: dict[int, _Running] = {}  # by the process's sentinel
+    attempts: dict[str, int] = {}  # operation id → starts in this run
+    finished: set[str] = set()
+    failure: tuple[object, BaseException] | None = None
+    last_line = time.monotonic()
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+
+    def eligible() -> list:
+        busy = {r.operation.id for r in running.values()}
+        with project._buffered():
+            operations = [
+                operation
+                for _, aggregate, group in project._generate_selected_aggregate_groups(
+                    selected_aggregates=aggregates, selected_groups=groups
+                )
+                for operation in group._create_run_job_operations(
+                    project._entrypoint, default_directives, aggregate, ignore_conditions
+                )
+            ]
+        return sorted(
+            (op for op in operations if op.id not in finished and op.id not in busy),
+            key=priority,
+        )
+
+    def launch(operation) -> None:
+        receive, send = context.Pipe(duplex=False)
+        process = context.Process(
+            target=_child, args=(project, operation, send), name=operation.name, daemon=False
+        )
+        process.start()
+        send.close()
+        attempts[operation.id] = attempts.get(operation.id, 0) + 1
+        running[process.sentinel] = _Running(operation, process, receive, time.monotonic())
+
+    def reap(entry: _Running) -> None:
+        nonlocal failure
+        entry.process.join()
+        seconds = time.monotonic() - entry.started
+        operation, code = entry.operation, entry.process.exitcode
+        payload = None
+        if code != 0:
+            try:
+                payload = entry.conn.recv_bytes()
+            except EOFError:  # killed before it could say why
+                pass
+        entry.conn.close()
+        if code == 0:
+            finished.add(operation.id)
+            stats.finished(operation.name, seconds)
+        elif payload is None and code < 0 and attempts[operation.id] <= RETRIES:
+            stats.restarted += 1
+            log.warning(
+                "%s: its worker was killed (signal %d) after %s; starting it again "
+                "(it resumes from its last checkpoint)",
+                operation, -code, format_seconds(seconds),
+            )  # fmt: skip
+        else:
+            finished.add(operation.id)
+            error = (
+                pickle.loads(payload)
+                if payload is not None
+                else RuntimeError(f"its worker ended with exit code {code} and no error")
+            )
+            if failure is None:
+                failure = (operation, error)
+                if running:
+                    log.error(
+                        "%s failed (%s: %s); waiting for the %d running operation(s) to "
+                        "finish (Ctrl-C stops them: they resume on the next run)",
+                        operation, type(error).__name__, error, len(running),
+                    )  # fmt: skip
+
+    try:
+        while True:
+            if failure is None and len(running) < workers:
+                for operation in eligible()[: workers - len(running)]:
+                    launch(operation)
+            if not running:
+                break
+            ready = wait(list(running), timeout=PROGRESS_SECONDS)
+            for sentinel in ready:
+                reap(running.pop(sentinel))
+            if time.monotonic() - last_line >= PROGRESS_SECONDS:
+                last_line = time.monotonic()
+                pending = list(remaining())
+                for entry in running.values():  # the running ones are counted apart
+                    if entry.operation.name in pending:
+                        pending.remove(entry.operation.name)
+                log.info(progress_line(stats, running.values(), pending))
+    except KeyboardInterrupt:
+        for entry in running.values():
+            entry.process.terminate()
+        for entry in running.values():
+            entry.process.join()
+        raise
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    stats.cpu_seconds = (cpu_after.ru_utime + cpu_after.ru_stime) - (
+        cpu_before.ru_utime + cpu_before.ru_stime
+    )
+    stats.wall_seconds = time.monotonic() - stats.start
+    if failure is not None:
+        operation, error = failure
+        raise UserOperationError(
+            f"An exception was raised during operation {operation.name} for job or "
+            f"aggregate {operation}."
+        ) from error
+    return stats
