@@ -41,14 +41,15 @@ from scipy.optimize import curve_fit
 
 from softness_entropy.workflow.md_runs import DYNAMICS_MIN_BLOCKS, wait_for_index
 from softness_entropy.workflow.simulation import inherent_structure_window
-from softness_entropy.workflow.studies import get_profile
+from softness_entropy.workflow.studies import get_profile, scaled_ladder
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
-#: τα (τ) measured by ``make demo`` (N = 432, LAMMPS; the equilibration tracker), per
-#: Δ at the demo ladder (``studies/demo.toml``: reference temperatures 2.0, 0.9, 0.7,
-#: 0.65, 0.6 scaled by T_max(Δ)/2).  ``--demo-root`` reads them from a demo data space
+#: τα (τ) measured by an earlier ``make demo`` (N = 432, LAMMPS; the equilibration
+#: tracker), per Δ at its ladder: the reference temperatures :data:`DEMO_REFERENCE`
+#: scaled by T_max(Δ)/2 (paper §II.A).  ``--demo-root`` reads them from a data space
 #: instead.
+DEMO_REFERENCE = (2.0, 0.9, 0.7, 0.65, 0.6)
 DEMO_TAU_ALPHA = {
     0.0: (0.39, 1.84, 4.89, 9.2, 15.4),
     0.1: (0.36, 1.63, 5.74, 7.83, 20.3),
@@ -111,8 +112,9 @@ def fit_tau_alpha(temps: np.ndarray, taus: np.ndarray) -> tuple[float, float, fl
 def demo_tau_alpha(root: Path | None) -> dict[float, tuple[list[float], list[float]]]:
     """(T, τα) per Δ: from a demo data space, else the recorded table above."""
     if root is None:
-        demo = get_profile("demo")
-        return {d: (demo.temperatures(d), list(t)) for d, t in DEMO_TAU_ALPHA.items()}
+        t_max = {s.delta: s.temperatures[0] for s in get_profile("demo").systems}
+        ladder = {d: scaled_ladder(DEMO_REFERENCE, DEMO_REFERENCE[0], t) for d, t in t_max.items()}
+        return {d: (list(ladder[d]), list(taus)) for d, taus in DEMO_TAU_ALPHA.items()}
     import signac
 
     out: dict[float, tuple[list[float], list[float]]] = {}

@@ -100,6 +100,7 @@ def smoke(tmp_path_factory) -> signac.Project:
     out = project_cmd("run", "--parallel", "2", cwd=root)
     print(f"smoke workflow: {time.perf_counter() - start:.1f} s")
     assert "Execute operation" in out.stderr + out.stdout
+    print(*[line for line in out.stderr.splitlines() if "core utilisation" in line], sep="\n")
     return signac.get_project(root)
 
 
