@@ -121,10 +121,11 @@ class Project(FlowProject):
         )
         if stats.done:
             log.info(
-                "run: %d operations done in %s on %d worker(s); CPU %.0f s, core "
-                "utilisation %.2f (CPU time / (wall × workers))%s",
+                "run: %d operations done in %s on %d worker(s); CPU %.0f s in the "
+                "operations (+ %.0f s scheduling), core utilisation %.2f (operations' CPU "
+                "time / (wall × workers))%s",
                 stats.done, format_seconds(stats.wall_seconds), workers, stats.cpu_seconds,
-                stats.utilisation,
+                stats.scheduler_seconds, stats.utilisation,
                 f"; {stats.restarted} restarted after a killed worker" if stats.restarted else "",
             )  # fmt: skip
         from pathlib import Path

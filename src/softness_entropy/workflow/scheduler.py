@@ -148,7 +148,8 @@ class RunStatistics:
     done: int = 0
     seconds: dict[str, list[float]] = field(default_factory=dict)
     restarted: int = 0
-    cpu_seconds: float = math.nan
+    cpu_seconds: float = math.nan  # the workers' (the operations')
+    scheduler_seconds: float = math.nan  # this process's: conditions, imports
     wall_seconds: float = math.nan
 
     @property
@@ -218,6 +219,7 @@ def run_pulling(
     failure: tuple[object, BaseException] | None = None
     last_line = time.monotonic()
     cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    own_before = resource.getrusage(resource.RUSAGE_SELF)
 
     def eligible() -> list:
         busy = {r.operation.id for r in running.values()}
@@ -293,16 +295,16 @@ def run_pulling(
                     launch(operation)
             if not running:
                 break
-            ready = wait(list(running), timeout=PROGRESS_SECONDS)
-            for sentinel in ready:
-                reap(running.pop(sentinel))
-            if time.monotonic() - last_line >= PROGRESS_SECONDS:
+            if time.monotonic() - last_line >= PROGRESS_SECONDS:  # the workers refilled
                 last_line = time.monotonic()
                 pending = list(remaining())
                 for entry in running.values():  # the running ones are counted apart
                     if entry.operation.name in pending:
                         pending.remove(entry.operation.name)
                 log.info(progress_line(stats, running.values(), pending))
+            ready = wait(list(running), timeout=PROGRESS_SECONDS)
+            for sentinel in ready:
+                reap(running.pop(sentinel))
     except KeyboardInterrupt:
         for entry in running.values():
             entry.process.terminate()
@@ -312,6 +314,10 @@ def run_pulling(
     cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     stats.cpu_seconds = (cpu_after.ru_utime + cpu_after.ru_stime) - (
         cpu_before.ru_utime + cpu_before.ru_stime
+    )
+    own_after = resource.getrusage(resource.RUSAGE_SELF)
+    stats.scheduler_seconds = (own_after.ru_utime + own_after.ru_stime) - (
+        own_before.ru_utime + own_before.ru_stime
     )
     stats.wall_seconds = time.monotonic() - stats.start
     if failure is not None:
