@@ -78,11 +78,20 @@ def _number(value, digits: int = 4) -> str:
     return f"{value:.{digits}g}"
 
 
-def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+def _table(
+    header: tuple[str, ...], rows: list[tuple[str, ...]], nowrap: tuple[int, ...] = ()
+) -> str:
+    """An HTML table; the columns ``nowrap`` (indices) are never broken across lines."""
     from markupsafe import escape
 
-    head = "".join(f"<th>{escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+    def cell(tag: str, k: int, text: str) -> str:
+        style = ' style="white-space: nowrap"' if k in nowrap else ""
+        return f"<{tag}{style}>{escape(text)}</{tag}>"
+
+    head = "".join(cell("th", k, h) for k, h in enumerate(header))
+    body = "".join(
+        "<tr>" + "".join(cell("td", k, c) for k, c in enumerate(row)) + "</tr>" for row in rows
+    )
     return (
         f'<table class="table is-striped is-narrow"><thead><tr>{head}</tr></thead>'
         f"<tbody>{body}</tbody></table>"
@@ -133,7 +142,8 @@ def results_html(project) -> str:
         return "No results yet: they are written by make_figures."
     cells = [
         tuple(
-            _number(r.get(key)) + (f" ± {_number(r.get(err), 2)}" if err and r.get(err) else "")
+            _number(r.get(key))
+            + (f"\u00a0±\u00a0{_number(r.get(err), 2)}" if err and r.get(err) else "")
             for _, key, err in PROJECT_RESULTS
         )
         for r in rows
@@ -157,7 +167,7 @@ def validation_html(project) -> str:
     keys = ("claim", "statement", "paper", "measured", "verdict")
     cells = [tuple(str(r[k]) for k in keys) for r in rows]
     return Markup(
-        _table(head, cells) + "<p>Conventions and their effect: "
+        _table(head, cells, nowrap=(0, 4)) + "<p>Conventions and their effect: "
         "<code>results/validation.md</code>.</p>"
     )
 
