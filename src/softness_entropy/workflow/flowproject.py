@@ -120,12 +120,17 @@ class Project(FlowProject):
             self.remaining_operations,
         )
         if stats.done:
+            scheduling = (
+                f" (+ {stats.scheduler_seconds:.0f} s scheduling)"
+                if stats.scheduler_seconds == stats.scheduler_seconds
+                else ""
+            )
             log.info(
                 "run: %d operations done in %s on %d worker(s); CPU %.0f s in the "
-                "operations (+ %.0f s scheduling), core utilisation %.2f (operations' CPU "
-                "time / (wall × workers))%s",
+                "operations%s, core utilisation %.2f (operations' CPU time / (wall × "
+                "workers))%s",
                 stats.done, format_seconds(stats.wall_seconds), workers, stats.cpu_seconds,
-                stats.scheduler_seconds, stats.utilisation,
+                scheduling, stats.utilisation,
                 f"; {stats.restarted} restarted after a killed worker" if stats.restarted else "",
             )  # fmt: skip
         from pathlib import Path

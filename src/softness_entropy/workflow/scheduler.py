@@ -27,16 +27,21 @@ pass loop, and only it:
   elapsed, an *estimate* of the rest from this run's measured operation times; at the
   end the CPU time used against wall time × workers (core utilisation).
 
+With one worker (``project.py run`` without ``--parallel``) the operations run in this
+process one after the other, in passes as flow's serial ``run`` does (no fork: the
+imports are shared; with one worker a pass idles nothing), ordered by the same priority
+and with the same progress lines.
+
 Everything else of ``run`` (``--pretend``, ``--num``, ``--num-passes``, ``--order``,
 ``--timeout``, ``--progress``) keeps signac-flow's pass loop (:meth:`.Project.run`).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import multiprocessing
-import pickle
 import resource
 import sys
 import time
@@ -107,9 +112,21 @@ def priority(operation) -> tuple:
     return (stage, coldest, operation.id)
 
 
+class WorkerError(Exception):
+    """An operation's error as its worker reported it: the parent raises it under the
+    original type's name (:func:`worker_error`), so the user's last line reads as if the
+    operation had run in this process."""
+
+
+def worker_error(kind: str, message: str) -> WorkerError:
+    """A :class:`WorkerError` whose type is named ``kind`` and whose text is ``message``."""
+    return type(kind, (WorkerError,), {"__module__": __name__})(message)
+
+
 def _child(project, operation, conn: Connection) -> None:
-    """Run one operation in a forked worker; report an error through ``conn`` (flow's
-    ``UserOperationError`` wraps it: its cause is what the user reads)."""
+    """Run one operation in a forked worker; report an error through ``conn`` as JSON
+    (its type name and text: flow's ``UserOperationError`` wraps it, its cause is what
+    the user reads)."""
     from flow.errors import UserOperationError
 
     try:
@@ -120,12 +137,7 @@ def _child(project, operation, conn: Connection) -> None:
         err = caught
         if isinstance(caught, UserOperationError) and caught.__cause__ is not None:
             err = caught.__cause__
-        try:
-            payload = pickle.dumps(err)
-            pickle.loads(payload)  # what the parent will do
-        except Exception:  # an unpicklable error travels as its text
-            payload = pickle.dumps(RuntimeError(f"{type(err).__name__}: {err}"))
-        conn.send_bytes(payload)
+        conn.send_bytes(json.dumps([type(err).__name__, str(err)]).encode())
         conn.close()
         sys.exit(1)  # multiprocessing flushes the output and sets the exit code
     conn.close()
@@ -195,6 +207,40 @@ def progress_line(stats: RunStatistics, running: Iterable[_Running], pending: li
     )
 
 
+def _run_in_process(
+    project, eligible, finished: set, stats: RunStatistics, remaining
+) -> RunStatistics:
+    """One worker: the operations run one after the other in this process (its imports
+    shared), in passes as flow's serial ``run`` does (every eligible operation, by
+    priority, before the conditions are evaluated again: with one worker nothing waits
+    on a pass); an error stops the run as flow's does."""
+    cpu_before = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    last_line = time.monotonic()
+    while operations := eligible():
+        for operation in operations:
+            started = time.monotonic()
+            finished.add(operation.id)
+            project._execute_operation(operation)
+            stats.finished(operation.name, time.monotonic() - started)
+            if time.monotonic() - last_line >= PROGRESS_SECONDS:
+                last_line = time.monotonic()
+                log.info(progress_line(stats, (), list(remaining())))
+    cpu_after = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    stats.cpu_seconds = sum(
+        (a.ru_utime + a.ru_stime) - (b.ru_utime + b.ru_stime)
+        for a, b in zip(cpu_after, cpu_before, strict=True)
+    )
+    stats.scheduler_seconds = math.nan  # not told apart from the operations' here
+    stats.wall_seconds = time.monotonic() - stats.start
+    return stats
+
+
 def run_pulling(
     project,
     aggregates,
@@ -205,8 +251,9 @@ def run_pulling(
 ) -> RunStatistics:
     """Run every eligible operation of ``project`` (flow's selection: ``aggregates``,
     ``names``, ``ignore_conditions``) on ``workers`` processes, refilling a worker the
-    moment it frees; ``remaining()`` names the operations not yet complete (for the
-    progress line).  Raises flow's ``UserOperationError`` of the first failure."""
+    moment it frees (one worker: in this process, :func:`_run_in_process`);
+    ``remaining()`` names the operations not yet complete (for the progress line).
+    Raises flow's ``UserOperationError`` of the first failure."""
     from flow.errors import UserOperationError
 
     context = multiprocessing.get_context("fork")
@@ -237,6 +284,9 @@ def run_pulling(
             (op for op in operations if op.id not in finished and op.id not in busy),
             key=priority,
         )
+
+    if workers == 1:
+        return _run_in_process(project, eligible, finished, stats, remaining)
 
     def launch(operation) -> None:
         if len(attempts) == 1:  # a second operation: imports are worth sharing now
@@ -275,7 +325,7 @@ def run_pulling(
         else:
             finished.add(operation.id)
             error = (
-                pickle.loads(payload)
+                worker_error(*json.loads(payload))
                 if payload is not None
                 else RuntimeError(f"its worker ended with exit code {code} and no error")
             )
