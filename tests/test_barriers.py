@@ -112,10 +112,13 @@ def planted_systems(collapse: bool, rng) -> list[dict]:
         boot = rng.normal(1.0, 0.01, size=(40, 1))
         systems.append({
             "delta": delta,
-            "S": {"sigma": sigma, "energy": energy,
+            "S": {"sigma": sigma, "energy": energy, "entropic": rescaled,
+                  "energetic": rescaled - 1.0, "log_P_R_at_T_A": log_p,
+                  "log_P_R_at_T_A_error": 0.05,
                   "bootstrap": {"sigma": sigma * boot, "energy": energy * boot,
                                 "entropic": rescaled * boot,
-                                "energetic": (rescaled - 1.0) * boot}},
+                                "energetic": (rescaled - 1.0) * boot,
+                                "log_P_R_at_T_A": log_p * boot[:, 0]}},
             "collapse": {"well_conditioned": True, "s2": s2, "entropic": rescaled,
                          "energetic": rescaled - 1.0},
         })  # fmt: skip
@@ -126,3 +129,26 @@ def test_collapse_claim_on_planted_collapsing_and_scattered_barriers():
     rng = np.random.default_rng(4)
     assert collapse_row(planted_systems(True, rng))["verdict"] == AGREE
     assert collapse_row(planted_systems(False, rng))["verdict"] == DISAGREE
+
+
+def test_collapse_claim_leaves_out_a_log_p_consistent_with_zero():
+    """ln P_R(T_A) within 3σ of 0 divides by noise: such a system is left out, and
+    with fewer than three left the claim is not testable (the planted collapse would
+    otherwise agree)."""
+    rng = np.random.default_rng(5)
+    systems = planted_systems(True, rng)
+    for s in systems[:3]:
+        s["S"]["log_P_R_at_T_A"], s["S"]["log_P_R_at_T_A_error"] = -0.2, 0.17
+    row = collapse_row(systems)
+    assert row["verdict"] == "not testable", row["measured"]
+    assert "0.0 (-0.2 ± 0.17)" in row["measured"]
+
+
+def test_collapse_claim_drops_bootstrap_replicates_that_fail_the_rule():
+    rng = np.random.default_rng(6)
+    systems = planted_systems(True, rng)
+    boot = systems[0]["S"]["bootstrap"]
+    boot["log_P_R_at_T_A"][:10] = -0.01  # ten replicates with ln P_R(T_A) ≈ 0
+    row = collapse_row(systems)
+    assert "30 of 40 bootstrap replicates" in row["measured"]
+    assert row["verdict"] == AGREE

@@ -126,6 +126,18 @@ def test_validation_report_on_the_smoke_profile(smoke):
         assert convention in text
     with open(root / "results" / "validation.csv") as f:
         assert len(list(csv.DictReader(f))) == len(rows)
+    # the rows that retrain the model: the authors' grid trains on the data space's own
+    # (paper) examples, so it is analysed wherever the default model is
+    from softness_entropy.workflow.project_analysis import load_systems
+
+    for system in load_systems(smoke):
+        retrained = {r["convention"].split(",")[0]: r for r in system["sensitivity"]
+                     if "retrained" in r["convention"]}  # fmt: skip
+        assert len(retrained) == 2, list(retrained)
+        grid = retrained["structure functions on the authors' grid (Δμ = 0.1"]
+        assert "not trained" not in grid["convention"]
+        assert len(grid["fitted_T"]) == 3  # the three coldest: no rung in the window
+        assert grid["changes"] == {"mu_step": 0.1, "mu_width": 0.1}
 
 
 def claims_text(rows, claim):

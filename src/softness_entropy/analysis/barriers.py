@@ -4,9 +4,12 @@ Figs. 3, 4b, 6).
 Input: per job (one temperature and replica of a system) the (frames × bins) counts of
 samples and of rearranging samples (:func:`.strata.frame_counts`).  P_R(T, bin) pools
 the replicas at a temperature (the authors' code does the same).  Arrhenius lines are
-fitted per bin over the chosen temperatures (weighted, :func:`.arrhenius.fit_arrhenius`),
-T_A comes from their crossings, ln P_R(T_A) from the lines at T_A, and the collapse
-variables of eqs. 7–8 from both.
+fitted per bin over the chosen temperatures (binomial maximum likelihood or unweighted
+least squares of ln P_R, :func:`.arrhenius.fit_arrhenius`), T_A comes from their
+crossings, ln P_R(T_A) from the lines at T_A, and the collapse variables of eqs. 7–8
+from both.  The Arrhenius form itself is tested by the curvature of each stratum: the
+coefficient c of ln P_R = a + b/T + c/T² (unweighted least squares over the fitted
+temperatures, ≥ 4 of them), zero for a straight line, with its bootstrap error.
 
 Uncertainties: every estimate is recomputed on ``n_bootstrap`` replicates in which each
 job's frames are resampled in blocks (moving-block bootstrap; blocks of ≳ t_R keep
@@ -25,6 +28,8 @@ import numpy as np
 from .arrhenius import crossover_temperature, fit_arrhenius, log_probability_at
 from .strata import block_bootstrap_frames
 
+#: Arrhenius fits of ln P_R (parameter ``arrhenius_weighting``)
+WEIGHTINGS = ("binomial", "unweighted")
 #: percentiles of the bootstrap interval (± 1σ of a normal distribution)
 INTERVAL = (15.87, 84.13)
 
@@ -69,10 +74,15 @@ def estimate(
     fitted: np.ndarray,
     t_a_method: str = "median_iqr",
     log_p_method: str = "median",
+    weighting: str = "binomial",
 ) -> dict:
-    """Point estimates from P_R(T, bin): per-bin Σ, ΔE; T_A; ln P_R(T_A); collapse
-    variables; spread of P_R across bins at the coldest temperature (decades)."""
-    fits = [fit_arrhenius(t_values[fitted], p[fitted, b], samples[fitted, b])
+    """Point estimates from P_R(T, bin): per-bin Σ, ΔE (``weighting``: "binomial" or
+    "unweighted", :func:`.arrhenius.fit_arrhenius`) and curvature; T_A; ln P_R(T_A);
+    collapse variables; spread of P_R across bins at the coldest temperature (decades)."""
+    if weighting not in WEIGHTINGS:
+        raise ValueError(f"arrhenius_weighting must be one of {WEIGHTINGS}; got {weighting!r}")
+    fits = [fit_arrhenius(t_values[fitted], p[fitted, b],
+                          samples[fitted, b] if weighting == "binomial" else None)
             for b in range(p.shape[1])]  # fmt: skip
     sigma = np.array([f.sigma for f in fits])
     energy = np.array([f.energy for f in fits])
@@ -97,7 +107,21 @@ def estimate(
         "energetic": energetic,
         "spread_decades": spread,
         "spread_lower_bound": spread_lower_bound,
+        "curvature": np.array(
+            [curvature(t_values[fitted], p[fitted, b]) for b in range(p.shape[1])]
+        ),
     }
+
+
+def curvature(temperatures: np.ndarray, probabilities: np.ndarray) -> float:
+    """c of the least-squares parabola ln P = a + b/T + c/T² (ε_AA²; 0 for an Arrhenius
+    line) over the points with P > 0; NaN with fewer than four."""
+    t = np.asarray(temperatures, dtype=float)
+    p = np.asarray(probabilities, dtype=float)
+    ok = np.isfinite(p) & (p > 0)
+    if ok.sum() < 4:
+        return float("nan")
+    return float(np.polyfit(1.0 / t[ok], np.log(p[ok]), 2)[0])
 
 
 def one_sigma_interval(values) -> tuple[float, float]:
@@ -117,6 +141,7 @@ def analyse_strata(
     *,
     t_a_method: str = "median_iqr",
     log_p_method: str = "median",
+    weighting: str = "binomial",
     stride: int = 1,
     block: int = 10,
     n_bootstrap: int = 200,
@@ -146,14 +171,15 @@ def analyse_strata(
     t_values = np.array(sorted({float(j.T) for j in jobs}))
     fitted = np.isin(t_values, np.asarray(fitted_temperatures, dtype=float))
     p, events, samples = pooled_probabilities(jobs, t_values)
-    point = estimate(t_values, p, samples, fitted, t_a_method, log_p_method)
+    point = estimate(t_values, p, samples, fitted, t_a_method, log_p_method, weighting)
 
     rng = np.random.default_rng(seed)
     by_t: dict[float, list[int]] = {}
     for k, job in enumerate(jobs):
         by_t.setdefault(float(job.T), []).append(k)
     keys = ("T_A", "log_P_R_at_T_A", "spread_decades")
-    boot: dict[str, list] = {k: [] for k in (*keys, "sigma", "energy", "entropic", "energetic")}
+    per_bin = ("sigma", "energy", "entropic", "energetic", "curvature")
+    boot: dict[str, list] = {k: [] for k in (*keys, *per_bin)}
     for _ in range(n_bootstrap):
         chosen, frames = [], []
         for members in by_t.values():
@@ -162,7 +188,7 @@ def analyse_strata(
                 chosen.append(jobs[k])
                 frames.append(block_bootstrap_frames(len(jobs[k].counts), jobs[k].block, rng))
         pb, _, nb = pooled_probabilities(chosen, t_values, frames)
-        est = estimate(t_values, pb, nb, fitted, t_a_method, log_p_method)
+        est = estimate(t_values, pb, nb, fitted, t_a_method, log_p_method, weighting)
         for k in boot:
             boot[k].append(est[k])
 
@@ -172,7 +198,9 @@ def analyse_strata(
             return float("nan")
         keep = fitted.copy()
         keep[idx[drop]] = False
-        return float(estimate(t_values, p, samples, keep, t_a_method, log_p_method)["T_A"])
+        return float(
+            estimate(t_values, p, samples, keep, t_a_method, log_p_method, weighting)["T_A"]
+        )
 
     out = {
         "T": t_values,
@@ -194,6 +222,9 @@ def analyse_strata(
         "T_A_without_coldest": window_t_a(0),
         "T_A_without_warmest": window_t_a(-1),
         "warmest_fitted_T": float(t_values[fitted].max()) if fitted.any() else float("nan"),
+        "coldest_fitted_T": float(t_values[fitted].min()) if fitted.any() else float("nan"),
+        "weighting": weighting,
+        "curvature": point["curvature"],
         "min_fitted_events": float(events[fitted].min()) if fitted.any() else float("nan"),
         "n_bootstrap": n_bootstrap,
         "bootstrap_block": sorted({j.block for j in jobs}),
@@ -206,20 +237,32 @@ def analyse_strata(
         out[f"{k}_interval"] = one_sigma_interval(boot[k])
         lo, hi = out[f"{k}_interval"]
         out[f"{k}_error"] = 0.5 * (hi - lo)
-    for k in ("sigma", "energy", "entropic", "energetic"):
+    for k in per_bin:
         arr = np.asarray(boot[k], dtype=float)
         out[f"{k}_interval"] = [one_sigma_interval(arr[:, b]) for b in range(arr.shape[1])]
+    out["curvature_error"] = np.array([0.5 * (hi - lo) for lo, hi in out["curvature_interval"]])
     return out
 
 
 def window_bound(result: dict, spacing: float) -> bool:
-    """Whether T_A is a property of the fit window rather than of the system: it sits
-    between the warmest fitted temperature and the next warmer one of the ladder
-    (``spacing`` above it) *and* moves by more than its uncertainty when the warmest
-    fitted temperature is left out."""
+    """Whether T_A is a property of the fit window rather than of the system.
+
+    Bound when T_A lies inside the fitted range (the strata lines cross among the
+    data: no onset above them), or between the warmest fitted temperature and the next
+    warmer rung of the ladder (``spacing`` above it) and either the window has three
+    temperatures (nothing to leave out) or leaving out its warmest temperature moves
+    T_A by more than its uncertainty.
+    """
     t_a, warm = result["T_A"], result["warmest_fitted_T"]
-    moved = abs(result["T_A_without_warmest"] - t_a)
+    cold = result.get("coldest_fitted_T", warm)
     if not (np.isfinite(t_a) and np.isfinite(warm)):
         return False
+    if cold <= t_a <= warm:
+        return True
+    if not 0.0 <= t_a - warm <= spacing:
+        return False
+    moved = abs(result["T_A_without_warmest"] - t_a)
+    if not np.isfinite(moved):  # three fitted temperatures: nothing to leave out
+        return True
     err = float(np.nan_to_num(result.get("T_A_error", 0.0)))
-    return bool(0.0 <= t_a - warm <= spacing and np.isfinite(moved) and moved > max(err, 1e-12))
+    return bool(moved > max(err, 1e-12))

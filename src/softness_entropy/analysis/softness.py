@@ -57,6 +57,9 @@ class SoftnessModel:
     grid : the structure-function grid the features were computed on.
     system : {"delta": Δ, "rho": ρ} the model was trained for.
     metrics : accuracies and sizes (cross-validation, test, examples).
+    seed_planes : (k, F + 1) the robustness models' hyperplanes in raw features, weights
+        then offset (S_k = x·w_k + b_k), or None: the seed spread of anything computed
+        from S (claim 4's ρ(S, s2)) without scoring twice.
     scoring : how its features were made, so that scoring anything else uses the same:
         ``s2_eta`` and ``s2_damping_width`` of local s2 (eq. 6, σ_AA) and
         ``force_tolerance``, the FIRE tolerance of the inherent structures it was
@@ -72,14 +75,22 @@ class SoftnessModel:
     system: dict[str, float]
     metrics: dict[str, Any] = field(default_factory=dict)
     scoring: dict[str, float] = field(default_factory=dict)
+    seed_planes: np.ndarray | None = None
 
     def score(
-        self, box_length: float, positions: np.ndarray, typeid: np.ndarray, index: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
+        self,
+        box_length: float,
+        positions: np.ndarray,
+        typeid: np.ndarray,
+        index: np.ndarray,
+        seeds: bool = False,
+    ) -> tuple[np.ndarray, ...]:
         """(S, local s2) of the particles ``index`` of one configuration (an inherent
         structure: box edge and positions in σ_AA): the structure functions on the
         model's grid (eq. 3), S = w·x̂ + b, and local s2 (eq. 6) with the model's η
-        and damping.  The one implementation of "configuration → S, s2"."""
+        and damping.  The one implementation of "configuration → S, s2".  With
+        ``seeds``, also the (n, k) softness of the robustness models (``seed_planes``;
+        k = 0 without them)."""
         missing = {"s2_eta", "s2_damping_width"} - set(self.scoring)
         if missing:
             raise ValueError(
@@ -95,7 +106,16 @@ class SoftnessModel:
             self.scoring["s2_eta"],
             self.scoring["s2_damping_width"],
         )
-        return s, s2
+        if not seeds:
+            return s, s2
+        planes = np.zeros((0, G[0].size + 1)) if self.seed_planes is None else self.seed_planes
+        x = np.asarray(G, dtype=np.float64).reshape(len(index), -1)
+        return s, s2, x @ planes[:, :-1].T + planes[:, -1]
+
+    def raw_plane(self) -> np.ndarray:
+        """(F + 1,) this model's hyperplane in raw features: weights, then offset."""
+        w = self.coef / self.scale
+        return np.r_[w, self.intercept - self.mean @ w]
 
     def softness(self, features: np.ndarray) -> np.ndarray:
         """S = w·x̂ + b for (n, F) features (structure functions, flattened)."""
@@ -120,8 +140,9 @@ class SoftnessModel:
             "format": "softness-entropy softness model v1",
         }
         with atomic_path(path) as tmp, open(tmp, "wb") as f:
+            extra = {} if self.seed_planes is None else {"seed_planes": self.seed_planes}
             np.savez(f, mean=self.mean, scale=self.scale, coef=self.coef,
-                     meta=np.array(json.dumps(meta)))  # fmt: skip
+                     meta=np.array(json.dumps(meta)), **extra)  # fmt: skip
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> SoftnessModel:
@@ -130,6 +151,7 @@ class SoftnessModel:
             with np.load(path) as data:
                 meta = json.loads(str(data["meta"]))
                 arrays = {k: data[k] for k in ("mean", "scale", "coef")}
+                seed_planes = data["seed_planes"] if "seed_planes" in data else None
         except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile) as err:
             raise ValueError(
                 f"{path} is not a softness model ({err}); re-run train_svm to recreate it"
@@ -144,6 +166,7 @@ class SoftnessModel:
             system=meta["system"],
             metrics=meta.get("metrics", {}),
             scoring=meta.get("scoring", {}),
+            seed_planes=seed_planes,
         )
 
 

@@ -108,6 +108,11 @@ DEFAULT_PARAMETERS: dict[str, Any] = {
     # error of the best accuracy: the hyperplanes stop turning with the seed at the
     # same accuracy, README) or "best" accuracy
     "svm_c_rule": "one_se",
+    # soft and hard training examples (analysis.events): "paper" (peaks ≥ p_soft and
+    # troughs ≤ p_hard, soft_separation / hard_separation apart, §II.B as written) or
+    # "authors" (their code: local maxima thinned to the separations, then ≥ p_soft
+    # soft, < p_hard hard — a quiet maximum, not a trough; they used 100 and 800 τ)
+    "training_events": "paper",
     # -- conventions of the barrier analysis the paper's text leaves open (README:
     # "Choices where the paper is silent"; each is varied in results/validation.md) --
     # phop_label: the frame whose structure a phop window is paired with: "centre"
@@ -119,12 +124,25 @@ DEFAULT_PARAMETERS: dict[str, Any] = {
     # strata: strata_bins equal bins between the 5th and 95th percentiles of the
     # system (paper: five; the authors' code: ten)
     "strata_bins": 5,
-    # temperatures of the Arrhenius fits: "tau_alpha" or "D_A" (the supercooled states,
-    # below the departure of ln τα or ln D_A from the Arrhenius line of the onset_n_hot
-    # hottest states: slower than it by ≥ onset_departure in the log and ≥ 3σ),
-    # "coldest" (the arrhenius_coldest_n coldest) or "pr_max" (overall P_R ≤
-    # arrhenius_max_pr)
-    "arrhenius_window": "tau_alpha",
+    # temperatures of the Arrhenius fits: "reference" (the authors' convention: the
+    # same reference temperatures in every system, T / reference_scale within
+    # reference_window, in units of the Δ = 0 ladder; the scale is the study's
+    # t_max / top, else the authors' iso-dynamics map, analysis.reference), "tau_alpha"
+    # or "D_A" (the supercooled states, below the departure of ln τα or ln D_A from the
+    # Arrhenius line of the onset_n_hot hottest states: slower than it by ≥
+    # onset_departure in the log and ≥ 3σ), "coldest" (the arrhenius_coldest_n
+    # coldest) or "pr_max" (overall P_R ≤ arrhenius_max_pr); with fewer than three
+    # temperatures in the window, the three coldest (flagged)
+    "arrhenius_window": "reference",
+    # [low, high] reference temperatures (k_B T / ε_AA of the Δ = 0 ladder) of the
+    # "reference" window: the authors' fits, T_ref = 0.45 … 0.64
+    # (ianrgraham/monk 030423-barrier-thermal.ipynb cells 6–9; docs/authors_conventions.md)
+    "reference_window": [0.45, 0.64],
+    # the Arrhenius line of ln P_R per stratum: "binomial" (maximum likelihood of the
+    # counted events: strata without events count, weights grow with the events) or
+    # "unweighted" (least squares of ln P_R against 1/T, the authors' np.polyfit;
+    # strata without events at a temperature leave that point out)
+    "arrhenius_weighting": "binomial",
     "onset_n_hot": 3,
     "onset_departure": 0.2,
     "arrhenius_coldest_n": 9,
@@ -135,6 +153,10 @@ DEFAULT_PARAMETERS: dict[str, Any] = {
     # ln P_R(T_A) of the collapse: "median" of the strata lines at T_A, or "log_mean"
     # (ln of their mean P_R, the authors' code)
     "collapse_log_p": "median",
+    # the sensitivity rows that retrain the softness model under other conventions
+    # (workflow/retrained.py; about one more build_structure_functions +
+    # compute_softness_and_s2 per row): "yes" or "no"
+    "sensitivity_retrain": "yes",
     # bootstrap: replicates, block length (τ) of the resampled frames
     "bootstrap_samples": 200,
     "bootstrap_block": 10.0,
@@ -192,7 +214,10 @@ SIMULATION_PARAMETERS: frozenset[str] = frozenset(
 #: parameters that name a choice, and the choices
 CHOICES: dict[str, tuple[str, ...]] = {
     "phop_label": ("centre", "start"),
-    "arrhenius_window": ("tau_alpha", "D_A", "coldest", "pr_max"),
+    "arrhenius_window": ("reference", "tau_alpha", "D_A", "coldest", "pr_max"),
+    "arrhenius_weighting": ("binomial", "unweighted"),
+    "training_events": ("paper", "authors"),
+    "sensitivity_retrain": ("yes", "no"),
     "t_a_method": ("median_iqr", "authors"),
     "collapse_log_p": ("median", "log_mean"),
     "svm_training_temperatures": ("below_top", "second_coldest"),
@@ -215,6 +240,8 @@ def validate_parameters(params: Mapping[str, Any]) -> dict[str, Any]:
                 value = Mixture.from_dict(value).as_dict()
             except (TypeError, ValueError) as err:
                 raise ValueError(f"parameter {err}") from None
+        elif key == "reference_window":
+            value = _temperature_window(key, value)
         elif isinstance(default, str):
             if not isinstance(value, str):
                 raise ValueError(f"parameter {key} must be a string; got {value!r}")
@@ -237,6 +264,24 @@ def validate_parameters(params: Mapping[str, Any]) -> dict[str, Any]:
             raise ValueError(f"parameter {key} must be one of {allowed}; got {out[key]!r}")
     check_relations(out)
     return out
+
+
+def _temperature_window(key: str, value: Any) -> list[float]:
+    """``[low, high]``: two positive temperatures, low < high."""
+    if not isinstance(value, str | bytes | Mapping) and hasattr(value, "__iter__"):
+        value = list(value)  # also a signac document's synced list
+    ok = (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(is_positive_number(v) for v in value)
+        and value[0] < value[1]
+    )
+    if not ok:
+        raise ValueError(
+            f"parameter {key} must be [low, high], two temperatures with 0 < low < high "
+            f"(k_B T / ε_AA of the reference ladder); got {value!r}"
+        )
+    return [float(value[0]), float(value[1])]
 
 
 def _frames(value: float, unit: float) -> float:

@@ -3,10 +3,14 @@
 * ``fit_arrhenius_barriers`` (per system (Δ, ρ)): strata of S and of local s2 (5 equal
   bins between the system's 5th and 95th percentiles, pooled over its temperatures),
   P_R per stratum and temperature (phop > p_S, A particles, every phop frame), Arrhenius
-  fits over the supercooled temperatures (overall P_R ≤ ``arrhenius_max_pr``; the three
-  coldest otherwise, flagged), T_A from the strata's crossings (IQR rejection), Pearson
-  ρ(S, s2), the softness-stratum RDFs of the coldest inherent structures → s2(S), and
-  the collapse variables of eqs. 7–8.  Written to ``analysis/system_delta<Δ>_rho<ρ>.json``.
+  fits over the reference window (``arrhenius_window``: the same reference temperatures
+  T_ref 0.45–0.64 in every system, :mod:`..analysis.reference`; the three coldest,
+  flagged, where a ladder has fewer than three there), T_A from the strata's crossings,
+  the classification accuracy and ρ(S, s2) per temperature with bootstrap errors,
+  the softness-stratum RDFs of the coldest inherent structures → s2(S), the collapse
+  variables of eqs. 7–8, and the same analysis under each open convention (the
+  sensitivity rows; :mod:`.retrained` for those that retrain the model).  Written to
+  ``analysis/system_delta<Δ>_rho<ρ>.json``.
 * ``make_figures`` (all jobs): Figures 1–6 (PNG and PDF) in ``figures/``, the results
   table ``results/results.csv`` (also ``project.doc["results"]``) and, per job, the
   dashboard's ``dynamics.png`` and ``rearrangements.png``.
@@ -15,7 +19,6 @@
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
 from flow import aggregator
@@ -34,8 +37,6 @@ ANALYSIS_DIR = "analysis"
 SYSTEM_SCHEMA = 2
 FIGURES_DIR = "figures"
 RESULTS_DIR = "results"
-#: eqs. 7–8 need ln P_R(T_A) clearly below 0; above this (P_R(T_A) > 0.9) they are skipped
-COLLAPSE_MAX_LOG_P = math.log(0.9)
 FIGURES = ("figure1", "figure2", "figure3", "figure4", "figure5", "figure6")
 #: the strata edges (5th/95th percentiles of S and s2 over a system) come from at most
 #: this many values per job, at a regular stride: exact below (the smoke and demo
@@ -107,6 +108,7 @@ CONVENTIONS: dict[str, dict] = {
     "phop window labelled by its centre": {"phop_label": "centre"},
     "P_R from every 10th frame": {"pr_frame_stride": 10},
     "ten strata": {"strata_bins": 10},
+    "fits over the reference window T_ref 0.45–0.64": {"arrhenius_window": "reference"},
     "fits over the 9 coldest T": {"arrhenius_window": "coldest"},
     "fits where P_R ≤ 0.5": {"arrhenius_window": "pr_max"},
     "fits below the D_A departure": {"arrhenius_window": "D_A"},
@@ -114,11 +116,16 @@ CONVENTIONS: dict[str, dict] = {
     "authors' T_A estimator": {"t_a_method": "authors"},
     "Tukey-fence T_A": {"t_a_method": "median_iqr"},
     "ln of the mean P_R(T_A)": {"collapse_log_p": "log_mean"},
-    "authors' P_R analysis (label, stride, ten strata, 9 coldest, T_A, ln P_R)": {
+    "unweighted fits of ln P_R": {"arrhenius_weighting": "unweighted"},
+    "binomial fits of P_R": {"arrhenius_weighting": "binomial"},
+    "authors' P_R analysis (label, stride, ten strata, reference window, unweighted, T_A, "
+    "ln P_R)": {
         "phop_label": "start",
         "pr_frame_stride": 10,
         "strata_bins": 10,
-        "arrhenius_window": "coldest",
+        "arrhenius_window": "reference",
+        "reference_window": [0.45, 0.64],
+        "arrhenius_weighting": "unweighted",
         "t_a_method": "authors",
         "collapse_log_p": "log_mean",
     },
@@ -147,15 +154,31 @@ def _rearrangement_arrays(job, p_soft: float) -> dict:
     return out
 
 
-def fitted_temperatures(params: dict, t_values, overall_pr, onsets: dict) -> tuple:
+def reference_scale(project, delta: float, rho: float) -> float:
+    """T / T_ref of system (Δ, ρ): the study's ladder scale (``init.py`` stores it),
+    else the authors' iso-dynamics map (:mod:`..analysis.reference`)."""
+    from ..analysis.reference import iso_dynamics_scale
+
+    for d, r, scale in project.doc.get("reference_scales", []):
+        if d == delta and r == rho:
+            return float(scale)
+    return iso_dynamics_scale(delta, rho)
+
+
+def fitted_temperatures(params: dict, t_values, overall_pr, onsets: dict, scale: float) -> tuple:
     """(mask over the ascending ``t_values``, criterion met) of the Arrhenius fits
     (parameter ``arrhenius_window``; ``onsets``: the :class:`Departure` of τα and of
-    D_A); the three coldest, flagged, if fewer than three qualify."""
+    D_A; ``scale``: T / T_ref of the system); the three coldest, flagged, if fewer than
+    three qualify."""
     import numpy as np
 
     from ..analysis.arrhenius import at_least_coldest, supercooled_mask
+    from ..analysis.reference import in_reference_window
 
     window = params["arrhenius_window"]
+    if window == "reference":
+        inside = in_reference_window(t_values, scale, tuple(params["reference_window"]))
+        return at_least_coldest(t_values, inside)
     if window == "pr_max":
         return supercooled_mask(t_values, overall_pr, params["arrhenius_max_pr"])
     if window == "coldest":
@@ -166,14 +189,14 @@ def fitted_temperatures(params: dict, t_values, overall_pr, onsets: dict) -> tup
 
 
 def strata_analysis(params: dict, counts: dict, t_values, overall_pr, onsets: dict, seed: int,
-                    n_bootstrap: int | None = None) -> dict:  # fmt: skip
+                    scale: float, n_bootstrap: int | None = None) -> dict:  # fmt: skip
     """Both strata analyses (S and s2) of a system under the conventions in ``params``.
 
     ``counts[(label, quantity, bins)]``: the per-job :class:`JobCounts` lists."""
 
     from ..analysis.barriers import analyse_strata, window_bound
 
-    mask, met = fitted_temperatures(params, t_values, overall_pr, onsets)
+    mask, met = fitted_temperatures(params, t_values, overall_pr, onsets, scale)
     block = max(1, round(params["bootstrap_block"] / params["frame_interval"]))
     warmer = t_values[t_values > t_values[mask].max()] if mask.any() else []
     spacing = float(warmer.min() - t_values[mask].max()) if len(warmer) else 0.0
@@ -184,6 +207,7 @@ def strata_analysis(params: dict, counts: dict, t_values, overall_pr, onsets: di
             t_values[mask],
             t_a_method=params["t_a_method"],
             log_p_method=params["collapse_log_p"],
+            weighting=params["arrhenius_weighting"],
             stride=params["pr_frame_stride"],
             block=block,
             n_bootstrap=params["bootstrap_samples"] if n_bootstrap is None else n_bootstrap,
@@ -191,6 +215,74 @@ def strata_analysis(params: dict, counts: dict, t_values, overall_pr, onsets: di
         )
         res["window_bound"] = window_bound(res, spacing)
         out[name] = res
+    return out
+
+
+def sensitivity_row(label: str, change: dict, alt: dict | None, t_values) -> dict:
+    """One row of the sensitivity table from a :func:`strata_analysis` (``alt``; None:
+    the convention could not be analysed, its values missing)."""
+    keys = ("T_A", "T_A_error", "spread_decades", "spread_decades_error", "log_P_R_at_T_A",
+            "window_bound", "T_A_without_warmest", "T_A_without_coldest")  # fmt: skip
+    if alt is None:
+        return {"convention": label, "changes": change, "fitted_T": [],
+                **{f"{k}_{n}": None for n in ("S", "s2") for k in keys}}  # fmt: skip
+    return {
+        "convention": label,
+        "changes": change,
+        "fitted_T": t_values[alt["fitted"]],
+        **{f"{k}_{name}": alt[name][k] for name in ("S", "s2") for k in keys},
+        "entropic_S": alt["S"]["entropic"],
+        "energetic_S": alt["S"]["energetic"],
+    }
+
+
+def retrained_rows(jobs, params, blocks, t_values, overall, onsets, seed, scale) -> list[dict]:
+    """The sensitivity rows that retrain the softness model (:mod:`.retrained`)."""
+    from .retrained import RETRAINED, retrained_strata
+
+    rows = []
+    for label, change in RETRAINED.items():
+        alt_params = {**params, **change}
+        try:
+            counts = retrained_strata(jobs, alt_params, blocks, seed)
+        except ValueError as err:  # too few training examples under these conventions
+            rows.append(sensitivity_row(f"{label} — not trained: {err}", change, None, t_values))
+            continue
+        alt = strata_analysis({**alt_params, "pr_frame_stride": 1}, counts, t_values, overall,
+                              onsets, seed, scale, SENSITIVITY_BOOTSTRAP)  # fmt: skip
+        rows.append(sensitivity_row(label, change, alt, t_values))
+    return rows
+
+
+def seed_spread(jobs) -> float:
+    """Standard deviation over the SVM seeds (train_svm's models) of ρ(S, s2) over all
+    inherent-structure frames, averaged over ``jobs`` (the replicas of one state); NaN
+    without robustness models."""
+    import numpy as np
+
+    values = []
+    for job in jobs:
+        record = document(job)["softness"]
+        values.append([record["pearson_S_s2_is_frames"], *record.get("pearson_S_s2_seeds", [])])
+    per_seed = np.nanmean(np.array(values, dtype=float), axis=0)
+    return float(np.std(per_seed, ddof=1)) if len(per_seed) > 1 else float("nan")
+
+
+def state_statistics(state_sums: dict, t_values, scale: float, params: dict, seed: int) -> dict:
+    """Per temperature (ascending): the classification accuracy and ρ(S, s2) of the
+    pooled replicas with block-bootstrap errors (:mod:`..analysis.state_statistics`)."""
+    from ..analysis.state_statistics import accuracy, bootstrap_statistic, pearson
+
+    out: dict[str, list] = {"T": list(t_values), "T_ref": list(t_values / scale)}
+    for t in t_values:
+        values = {
+            **bootstrap_statistic(state_sums["accuracy"][t], accuracy,
+                                  params["bootstrap_samples"], seed),
+            **bootstrap_statistic(state_sums["correlation"][t], pearson,
+                                  params["bootstrap_samples"], seed),
+        }  # fmt: skip
+        for key, value in values.items():
+            out.setdefault(key, []).append(value)
     return out
 
 
@@ -230,17 +322,16 @@ def _grouped_s2(jobs, t_value, edges, params) -> dict:
 def collapse_record(strata: dict, s2_of_s: list[float]) -> dict:
     """Eqs. 7–8 per softness stratum, rescaled by the system's ln P_R(T_A).
 
-    When ln P_R(T_A) is above ``COLLAPSE_MAX_LOG_P`` (P_R(T_A) > 0.9: T_A lies where
-    rearrangement saturates) the rescaling divides by ~0: the values are left out
-    (NaN) and flagged.
+    When ln P_R(T_A) is not clearly below zero (within ``COLLAPSE_MIN_SIGMAS`` of its
+    bootstrap σ: the rescaling would divide by a number consistent with zero) the
+    values are left out (NaN) and flagged.
     """
-    import numpy as np
+    from ..analysis.validation import collapse_kept
 
-    log_p = strata["log_P_R_at_T_A"]
-    ok = bool(log_p is not None and np.isfinite(log_p) and log_p < COLLAPSE_MAX_LOG_P)
+    ok = collapse_kept({"S": strata})
     nan = [float("nan")] * len(s2_of_s)
     return {
-        "log_P_R_at_T_A": log_p,
+        "log_P_R_at_T_A": strata["log_P_R_at_T_A"],
         "log_P_R_at_T_A_interval": strata["log_P_R_at_T_A_interval"],
         "well_conditioned": ok,
         "entropic": list(strata["entropic"]) if ok else nan,
@@ -265,6 +356,7 @@ def fit_arrhenius_barriers(*jobs):
 
     from ..analysis.barriers import JobCounts
     from ..analysis.onset import arrhenius_departure
+    from ..analysis.state_statistics import FrameSums, accuracy_sums, correlation_sums
     from ..analysis.strata import frame_counts, strata_edges
     from ..analysis.streaming import RunningCorrelation, stride_sample
     from .storage import atomic_json
@@ -296,11 +388,19 @@ def fit_arrhenius_barriers(*jobs):
         span = max(params["bootstrap_block"], tau if tau is not None and tau == tau else 0.0)
         blocks[job.id] = max(1, round(span / params["frame_interval"]))
     counts: dict[tuple, list] = {}
+    state_sums: dict[str, dict[float, list]] = {"accuracy": {}, "correlation": {}}
     for job in jobs:
         sp = job.cached_statepoint
         for label, (s_rows, s2_rows, rearranging) in _rearrangement_arrays(
             job, params["p_soft"]
         ).items():
+            if label == params["phop_label"]:
+                for kind, sums in (
+                    ("accuracy", accuracy_sums(s_rows, rearranging)),
+                    ("correlation", correlation_sums(s_rows, s2_rows)),
+                ):
+                    state_sums[kind].setdefault(sp["T"], []).append(
+                        FrameSums(sums, blocks[job.id]))  # fmt: skip
             for (name, b), e in edges.items():
                 values = s_rows if name == "S" else s2_rows
                 hits, n = frame_counts(values, rearranging, e)
@@ -344,7 +444,8 @@ def fit_arrhenius_barriers(*jobs):
         n_hot=params["onset_n_hot"], departure=params["onset_departure"],
     )  # fmt: skip
     onsets = {"D_A": departure, "tau_alpha": departure_tau}
-    main = strata_analysis(params, counts, t_values, overall, onsets, seed)
+    scale = reference_scale(jobs[0].project, sp0["delta"], sp0["rho"])
+    main = strata_analysis(params, counts, t_values, overall, onsets, seed, scale)
     result: dict = {
         "schema": SYSTEM_SCHEMA,
         "delta": sp0["delta"],
@@ -362,10 +463,15 @@ def fit_arrhenius_barriers(*jobs):
                 "pr_frame_stride",
                 "strata_bins",
                 "arrhenius_window",
+                "reference_window",
+                "arrhenius_weighting",
                 "t_a_method",
                 "collapse_log_p",
             )
         },
+        "reference_scale": scale,
+        "T_ref": t_values / scale,
+        "replicas": max(len(v) for v in by_t.values()),
         "onset_from_D_A": {
             "T_onset": departure.onset,
             "bracket": departure.bracket,
@@ -400,19 +506,13 @@ def fit_arrhenius_barriers(*jobs):
         if all(params[k] == v for k, v in change.items()):
             continue  # the default itself
         alt = strata_analysis({**params, **change}, counts, t_values, overall, onsets,
-                              seed, SENSITIVITY_BOOTSTRAP)  # fmt: skip
-        rows.append({
-            "convention": label,
-            "changes": change,
-            "fitted_T": t_values[alt["fitted"]],
-            **{f"{k}_{name}": alt[name][k] for name in ("S", "s2")
-               for k in ("T_A", "T_A_error", "spread_decades", "spread_decades_error",
-                         "log_P_R_at_T_A", "window_bound", "T_A_without_warmest",
-                         "T_A_without_coldest")},
-            "entropic_S": alt["S"]["entropic"],
-            "energetic_S": alt["S"]["energetic"],
-        })  # fmt: skip
+                              seed, scale, SENSITIVITY_BOOTSTRAP)  # fmt: skip
+        rows.append(sensitivity_row(label, change, alt, t_values))
+    if params["sensitivity_retrain"] == "yes":
+        rows += retrained_rows(jobs, params, blocks, t_values, overall, onsets, seed, scale)
     result["sensitivity"] = rows
+    result["states"] = state_statistics(state_sums, t_values, scale, params, seed)
+    result["states"]["pearson_S_s2_seed_spread"] = [seed_spread(by_t[t]) for t in t_values]
     result["per_T"] = {"T": t_values, "D_A_error": d_a_err, "dynamics_converged": converged,
                        "tau_alpha_error": per_t_error(dyn, "tau_alpha")}  # fmt: skip
     for key in DYNAMICS_FIELDS:

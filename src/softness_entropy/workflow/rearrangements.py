@@ -125,7 +125,7 @@ def compute_phop(job):
     """phop (eq. 2, t_R = 10 τ) on the inherent structures and the soft/hard events."""
     import numpy as np
 
-    from ..analysis.events import hard_events, soft_events
+    from ..analysis.events import training_events
     from ..analysis.phop import half_window, phop
     from ..gsd_io import read_trajectory
     from .storage import atomic_h5
@@ -139,8 +139,10 @@ def compute_phop(job):
     # phop row k covers frames k … k + 2h; it labels frame k + h (eq. 2) or k (start)
     offset = h if params["phop_label"] == "centre" else 0
     a_index = np.flatnonzero(first.typeid == 0)
-    soft = soft_events(values, params["p_soft"], round(params["soft_separation"] / interval))
-    hard = hard_events(values, params["p_hard"], round(params["hard_separation"] / interval))
+    soft, hard = training_events(
+        values, params["training_events"], params["p_soft"], params["p_hard"],
+        round(params["soft_separation"] / interval), round(params["hard_separation"] / interval),
+    )  # fmt: skip
     atomic_h5(
         job.fn(PHOP),
         {
@@ -165,6 +167,7 @@ def compute_phop(job):
         {
             "half_window": h,
             "label": params["phop_label"],
+            "training_events": params["training_events"],
             "frames": int(values.shape[0]),
             "n_soft": len(soft),
             "n_hard": len(hard),

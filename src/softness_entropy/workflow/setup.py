@@ -144,6 +144,10 @@ def init_data_space(
         templates.symlink_to(shipped.resolve(), target_is_directory=True)
     project.doc["profile"] = study.name
     project.doc["parameters"] = params
+    # [Δ, ρ, T / T_ref] of the systems that scale a ladder (signac keys may not hold dots)
+    scales = {(d, r): f for d, r, f in project.doc.get("reference_scales", [])}
+    scales.update({s.key: s.reference_scale for s in study.systems if s.reference_scale})
+    project.doc["reference_scales"] = [[d, r, f] for (d, r), f in sorted(scales.items())]
     created = 0
     for sp in statepoints:
         job = project.open_job(sp)

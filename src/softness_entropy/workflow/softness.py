@@ -221,6 +221,7 @@ def train_svm(*jobs):
         "fire_max_steps": params["fire_max_steps"],
         "mixture": params["mixture"],
     }
+    model.seed_planes = np.array([m.raw_plane() for m in models[1:]]).reshape(len(models) - 1, -1)
     cosines = hyperplane_similarity(models)
     off_diagonal = cosines[~np.eye(len(models), dtype=bool)]
     model.metrics.update(
@@ -261,6 +262,7 @@ def compute_softness_and_s2(job):
     import numpy as np
 
     from ..analysis.softness import SoftnessModel, accuracy_soft_given_positive
+    from ..analysis.streaming import RunningCorrelation
     from ..analysis.structure import RDFGrid, pair_excess_entropy, species_rdfs
     from ..gsd_io import from_frame
     from .storage import atomic_h5, read_h5
@@ -276,9 +278,15 @@ def compute_softness_and_s2(job):
         n_frames = len(inh)
         softness = np.empty((n_frames, len(a_index)), dtype=np.float32)
         s2 = np.empty_like(softness)
+        n_seeds = 0 if model.seed_planes is None else len(model.seed_planes)
+        seed_rho = [RunningCorrelation() for _ in range(n_seeds)]
         for k, frame in enumerate(inh):
             conf = from_frame(frame, f"{inherent}[{k}]")
-            softness[k], s2[k] = model.score(conf.box_length, conf.positions, conf.typeid, a_index)
+            softness[k], s2[k], seed_s = model.score(
+                conf.box_length, conf.positions, conf.typeid, a_index, seeds=True
+            )
+            for i, running in enumerate(seed_rho):
+                running.add(seed_s[:, i], s2[k])
     # global s2 (eq. 4) of the thermal configurations, up to s2_global_frames frames
     with gsd.hoomd.open(trajectory, mode="r") as traj:
         picks = np.unique(
@@ -309,6 +317,8 @@ def compute_softness_and_s2(job):
             "mean_s2_local": float(s2.mean()),
             "s2_global": pair_excess_entropy(r, g, rho_k),
             "pearson_S_s2_is_frames": float(np.corrcoef(softness.ravel(), s2.ravel())[0, 1]),
+            # the same with each robustness model's softness (train_svm's other seeds)
+            "pearson_S_s2_seeds": [r.pearson for r in seed_rho],
             # P(R | S > 0) as the paper writes it, and P(S > 0 | R), the fraction of
             # rearranging particles classified soft (what its quoted 40–80 % behave like)
             "P_R_given_S_positive": accuracy_soft_given_positive(s_rows, rearranging),

@@ -70,6 +70,9 @@ class System:
     delta: float
     rho: float
     temperatures: tuple[float, ...]
+    #: T / reference temperature of the scaled ladder (t_max / top); None for explicit
+    #: temperatures (the analysis then uses the authors' map, analysis.reference)
+    reference_scale: float | None = None
 
     @property
     def key(self) -> tuple[float, float]:
@@ -217,6 +220,8 @@ def _system(raw: Any, index: int, ladder: tuple[tuple[float, ...], float] | None
             temps = scaled_ladder(reference + colder, top, float(raw["t_max"]))
         except ValueError as err:
             raise ValueError(f"{where}: {err}") from None
+        return System(delta=delta, rho=float(raw["rho"]), temperatures=temps,
+                      reference_scale=float(raw["t_max"]) / top)  # fmt: skip
     return System(delta=delta, rho=float(raw["rho"]), temperatures=temps)
 
 
