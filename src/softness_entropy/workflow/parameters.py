@@ -186,6 +186,31 @@ DEFAULT_PARAMETERS: dict[str, Any] = {
 }
 
 
+#: the authors' conventions (read from their code, docs/authors_conventions.md), as
+#: run parameters: how P_R is counted, fitted and turned into T_A and ln P_R(T_A) …
+AUTHORS_PR_ANALYSIS: dict[str, Any] = {
+    "phop_label": "start",
+    "pr_frame_stride": 10,
+    "strata_bins": 10,
+    "arrhenius_window": "reference",
+    "reference_window": [0.45, 0.64],
+    "arrhenius_weighting": "unweighted",
+    "t_a_method": "authors",
+    "collapse_log_p": "log_mean",
+}
+#: … and how the softness model is made (their examples, 100 and 800 frames apart at
+#: 1 τ per frame; their structure-function grid; the second-coldest temperature)
+AUTHORS_MODEL: dict[str, Any] = {
+    "training_events": "authors",
+    "soft_separation": 100.0,
+    "hard_separation": 800.0,
+    "phop_label": "start",
+    "mu_step": 0.1,
+    "mu_width": 0.1,
+    "svm_training_temperatures": "second_coldest",
+}
+
+
 #: how a run is executed, not what it computes: these may change in an existing data
 #: space (``init.py`` stores the new values)
 EXECUTION_PARAMETERS: frozenset[str] = frozenset(

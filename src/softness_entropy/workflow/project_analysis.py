@@ -26,6 +26,7 @@ from flow import aggregator
 from .directives import analysis_directives
 from .flowproject import Project
 from .guard import exclusive
+from .parameters import AUTHORS_PR_ANALYSIS
 from .provenance import file_made_from, made_from
 from .simulation import parameters
 from .softness import has_softness
@@ -119,16 +120,7 @@ CONVENTIONS: dict[str, dict] = {
     "unweighted fits of ln P_R": {"arrhenius_weighting": "unweighted"},
     "binomial fits of P_R": {"arrhenius_weighting": "binomial"},
     "authors' P_R analysis (label, stride, ten strata, reference window, unweighted, T_A, "
-    "ln P_R)": {
-        "phop_label": "start",
-        "pr_frame_stride": 10,
-        "strata_bins": 10,
-        "arrhenius_window": "reference",
-        "reference_window": [0.45, 0.64],
-        "arrhenius_weighting": "unweighted",
-        "t_a_method": "authors",
-        "collapse_log_p": "log_mean",
-    },
+    "ln P_R)": AUTHORS_PR_ANALYSIS,
 }
 #: bootstrap replicates of the sensitivity rows (the default analysis uses the
 #: ``bootstrap_samples`` parameter)

@@ -24,6 +24,8 @@ a tenth of one for the strata edges — about what ``build_structure_functions``
 
 from __future__ import annotations
 
+from .parameters import AUTHORS_MODEL, AUTHORS_PR_ANALYSIS
+
 #: convention label → parameters that differ from the data space's
 RETRAINED: dict[str, dict] = {
     "structure functions on the authors' grid (Δμ = 0.1, width 0.1), retrained": {
@@ -32,20 +34,8 @@ RETRAINED: dict[str, dict] = {
     },
     "authors' analysis, retrained (their examples, start label, grid, second-coldest "
     "training T, stride 10, ten strata, reference window, unweighted, T_A, ln P_R)": {
-        "training_events": "authors",
-        "soft_separation": 100.0,
-        "hard_separation": 800.0,
-        "phop_label": "start",
-        "mu_step": 0.1,
-        "mu_width": 0.1,
-        "svm_training_temperatures": "second_coldest",
-        "pr_frame_stride": 10,
-        "strata_bins": 10,
-        "arrhenius_window": "reference",
-        "reference_window": [0.45, 0.64],
-        "arrhenius_weighting": "unweighted",
-        "t_a_method": "authors",
-        "collapse_log_p": "log_mean",
+        **AUTHORS_MODEL,
+        **AUTHORS_PR_ANALYSIS,
     },
 }
 #: the strata edges of a retrained softness come from every EDGE_STRIDE-th frame
