@@ -152,3 +152,12 @@ def test_collapse_claim_drops_bootstrap_replicates_that_fail_the_rule():
     row = collapse_row(systems)
     assert "30 of 40 bootstrap replicates" in row["measured"]
     assert row["verdict"] == AGREE
+
+
+def test_collapse_claim_is_not_testable_when_few_replicates_pass_the_rule():
+    rng = np.random.default_rng(7)
+    systems = planted_systems(True, rng)
+    systems[0]["S"]["bootstrap"]["log_P_R_at_T_A"][:] = -0.01  # every replicate ≈ 0
+    row = collapse_row(systems)
+    assert row["verdict"] == "not testable", row["measured"]
+    assert "only 0 of 40" in row["measured"]

@@ -47,20 +47,3 @@ def in_reference_window(temperatures, scale: float, window: tuple[float, float])
     tolerance = 0.5 * ROUNDING / float(scale) + 1e-9
     low, high = window
     return (t_ref >= low - tolerance) & (t_ref <= high + tolerance)
-
-
-def matched_temperature(
-    temperatures, scale: float, preferred: float, window: tuple[float, float] | None = None
-) -> float:
-    """The system's temperature at reference temperature ``preferred`` where its ladder
-    has that rung (to within the rounding); else, with ``window``, the coldest rung
-    whose T_ref lies in it; else NaN."""
-    t = np.sort(np.asarray(temperatures, dtype=float))
-    hit = in_reference_window(t, scale, (preferred, preferred))
-    if hit.any():
-        return float(t[hit][0])
-    if window is not None:
-        inside = in_reference_window(t, scale, window)
-        if inside.any():
-            return float(t[inside][0])
-    return float("nan")

@@ -31,6 +31,10 @@ class FrameSums:
     block: int = 1
 
 
+def _block(job: FrameSums) -> int:
+    return int(max(1, min(job.block, len(job.sums) // 2)))
+
+
 def accuracy_sums(softness: np.ndarray, rearranging: np.ndarray) -> np.ndarray:
     """(F, 4) per frame: samples, samples with S > 0, rearranging samples, rearranging
     samples with S > 0; ``softness``, ``rearranging`` are (F, N) arrays."""
@@ -76,8 +80,9 @@ def bootstrap_statistic(jobs: list[FrameSums], statistic, n_bootstrap: int = 200
     reps: dict[str, list] = {k: [] for k in point}
     for _ in range(n_bootstrap):
         pick = rng.choice(len(jobs), len(jobs)) if len(jobs) > 1 else [0]
+        # a block at most half a job's frames: at least two per job (as analyse_strata)
         total = sum(
-            jobs[k].sums[block_bootstrap_frames(len(jobs[k].sums), jobs[k].block, rng)].sum(0)
+            jobs[k].sums[block_bootstrap_frames(len(jobs[k].sums), _block(jobs[k]), rng)].sum(0)
             for k in pick
         )
         for name, value in statistic(total).items():

@@ -35,7 +35,7 @@ from .storage import checked_input, document, has_record, read_record, set_recor
 ANALYSIS_DIR = "analysis"
 #: version of the per-system record, in its file name: a file an older version of
 #: fit_arrhenius_barriers wrote is neither read nor taken for a current one
-SYSTEM_SCHEMA = 2
+SYSTEM_SCHEMA = 3
 FIGURES_DIR = "figures"
 RESULTS_DIR = "results"
 FIGURES = ("figure1", "figure2", "figure3", "figure4", "figure5", "figure6")
@@ -256,6 +256,8 @@ def seed_spread(jobs) -> float:
     for job in jobs:
         record = document(job)["softness"]
         values.append([record["pearson_S_s2_is_frames"], *record.get("pearson_S_s2_seeds", [])])
+    if len({len(v) for v in values}) != 1:
+        return float("nan")  # replicas scored by models with different seed counts
     per_seed = np.nanmean(np.array(values, dtype=float), axis=0)
     return float(np.std(per_seed, ddof=1)) if len(per_seed) > 1 else float("nan")
 

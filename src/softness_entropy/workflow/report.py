@@ -51,6 +51,7 @@ def sensitivity_lines(systems: list[dict]) -> list[str]:
                 "T_A_without_coldest")},
         }  # fmt: skip
         for row in [default, *s.get("sensitivity", [])]:
+            bound = row["window_bound_S"]
             temps = ", ".join(f"{t:g}" for t in row["fitted_T"])
             lines.append(
                 f"| {s['delta']} | {row['convention']} | {temps} "
@@ -60,7 +61,7 @@ def sensitivity_lines(systems: list[dict]) -> list[str]:
                 f"| {_pm(row['spread_decades_s2'], row['spread_decades_error_s2'])} "
                 f"| {_num(row['log_P_R_at_T_A_S'])} "
                 f"| {_num(row['T_A_without_warmest_S'])} / {_num(row['T_A_without_coldest_S'])} "
-                f"| {_num(bool(row['window_bound_S']))} |"
+                f"| {_num(None if bound is None else bool(bound))} |"
             )
     return lines
 

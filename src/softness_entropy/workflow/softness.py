@@ -221,7 +221,7 @@ def train_svm(*jobs):
         "fire_max_steps": params["fire_max_steps"],
         "mixture": params["mixture"],
     }
-    model.seed_planes = np.array([m.raw_plane() for m in models[1:]]).reshape(len(models) - 1, -1)
+    model.seed_planes = np.array([m.raw_plane() for m in models[1:]]) if len(models) > 1 else None
     cosines = hyperplane_similarity(models)
     off_diagonal = cosines[~np.eye(len(models), dtype=bool)]
     model.metrics.update(
