@@ -303,3 +303,28 @@ def _filler() -> dict:
     return {"collapse": {"s2": [-3.0] * 5}, "grouped_rdf": {"s2": [-4, -3.5, -3, -2.5, -2]},
             "per_T": {"T": TEMPS, "s2_global": np.linspace(-4, -3, 9),
                       "D_A_reduced": np.ones(9)}}  # fmt: skip
+
+
+def test_the_msd_target_is_required_only_above_the_window_when_asked():
+    from softness_entropy.workflow.parameters import msd_target_required
+
+    params = validate_parameters(DEFAULT_PARAMETERS)
+    assert msd_target_required(params, 0.51)  # the default: everywhere
+    above = {**params, "dynamics_msd_where": "above_window"}
+    # the authors' rungs: 0.64 is the window's top (inside), 0.67 above it; Δ = 0.4's
+    # 2.01 / 3.14556 = 0.639 rounds onto 0.64
+    assert [msd_target_required(above, t) for t in (0.51, 0.64, 2.01 / 3.14556, 0.67, 2.0)] == [
+        False, False, False, True, True
+    ]  # fmt: skip
+
+
+def test_d_a_is_left_out_where_the_window_stopped_short_of_the_msd_target():
+    from softness_entropy.workflow.project_analysis import diffusion_where_measured
+
+    fields = {"D_A": 1e-3, "D_A_error": 1e-5, "D_A_reduced": 0.02, "D_A_reduced_error": 2e-4,
+              "tau_alpha": 50.0}  # fmt: skip
+    assert diffusion_where_measured(fields, {"msd_target_required": True}) == fields
+    assert diffusion_where_measured(fields, {}) == fields  # records before the rule
+    out = diffusion_where_measured(fields, {"msd_target_required": False})
+    assert np.isnan(out["D_A"]) and np.isnan(out["D_A_reduced_error"])
+    assert out["tau_alpha"] == 50.0  # τα is measured at every state

@@ -50,6 +50,10 @@ DEFAULT_PARAMETERS: dict[str, Any] = {
     # dynamics_max_time (τ); blocks of dynamics_block_tau_alpha × τα (≥ frame_interval)
     # with dynamics_frames_per_decade log-spaced frames each
     "dynamics_msd_target": 6.0,
+    # where the window must reach that MSD: "everywhere", or "above_window" (only at
+    # T_ref above reference_window: D_A where the paper uses it, τα everywhere;
+    # msd_target_required below)
+    "dynamics_msd_where": "everywhere",
     "dynamics_tau_alpha": 10.0,
     "dynamics_max_time": 2.0e4,
     "dynamics_block_tau_alpha": 2.0,
@@ -228,7 +232,7 @@ NON_NEGATIVE_INTEGERS: frozenset[str] = frozenset({"propensity_temperatures"})
 SIMULATION_PARAMETERS: frozenset[str] = frozenset(
     {
         "engine", "dt", "thermostat_tau", "frame_interval", "production_time",
-        "is_window_tau_alpha", "dynamics_msd_target", "dynamics_tau_alpha",
+        "is_window_tau_alpha", "dynamics_msd_target", "dynamics_msd_where", "dynamics_tau_alpha",
         "dynamics_max_time", "dynamics_block_tau_alpha", "dynamics_frames_per_decade",
         "melt_time", "wait_tau_alpha_hot", "wait_tau_alpha_cold", "min_equilibration_time",
         "max_equilibration_time", "q_vector", "fire_force_tolerance", "fire_max_steps",
@@ -243,6 +247,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "arrhenius_weighting": ("binomial", "unweighted"),
     "training_events": ("paper", "authors"),
     "sensitivity_retrain": ("yes", "no"),
+    "dynamics_msd_where": ("everywhere", "above_window"),
     "t_a_method": ("median_iqr", "authors"),
     "collapse_log_p": ("median", "log_mean"),
     "svm_training_temperatures": ("below_top", "second_coldest"),
@@ -413,3 +418,27 @@ def job_parameters(job) -> dict[str, Any]:
         raise ValueError(
             f"run parameters in {project.path}/signac_project_document.json: {err}"
         ) from None
+
+
+def reference_scale(project, delta: float, rho: float) -> float:
+    """T / T_ref of system (Δ, ρ): the study's ladder scale (``init.py`` stores it in
+    the project document), else the authors' iso-dynamics map (:mod:`..analysis.reference`)."""
+    from ..analysis.reference import iso_dynamics_scale
+
+    for d, r, scale in project.doc.get("reference_scales", []):
+        if d == delta and r == rho:
+            return float(scale)
+    return iso_dynamics_scale(delta, rho)
+
+
+def msd_target_required(params: Mapping[str, Any], t_ref: float) -> bool:
+    """Whether the dynamics window of a state at reference temperature ``t_ref`` must
+    reach MSD_A ≥ ``dynamics_msd_target`` (``dynamics_msd_where``): "everywhere", or
+    "above_window" — only above the Arrhenius fit window (T_ref > reference_window's
+    top), where D_A enters the paper's Fig. 2 and its onset; inside and below it the
+    window ends at ``dynamics_tau_alpha`` τα (τα is measured at every state)."""
+    if params["dynamics_msd_where"] == "everywhere":
+        return True
+    from ..analysis.reference import ROUNDING
+
+    return bool(t_ref > params["reference_window"][1] + 0.5 * ROUNDING)

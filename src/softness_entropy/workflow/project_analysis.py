@@ -26,7 +26,7 @@ from flow import aggregator
 from .directives import analysis_directives
 from .flowproject import Project
 from .guard import exclusive
-from .parameters import AUTHORS_PR_ANALYSIS
+from .parameters import AUTHORS_PR_ANALYSIS, reference_scale
 from .provenance import file_made_from, made_from
 from .simulation import parameters
 from .softness import has_softness
@@ -146,17 +146,6 @@ def _rearrangement_arrays(job, p_soft: float) -> dict:
     return out
 
 
-def reference_scale(project, delta: float, rho: float) -> float:
-    """T / T_ref of system (Δ, ρ): the study's ladder scale (``init.py`` stores it),
-    else the authors' iso-dynamics map (:mod:`..analysis.reference`)."""
-    from ..analysis.reference import iso_dynamics_scale
-
-    for d, r, scale in project.doc.get("reference_scales", []):
-        if d == delta and r == rho:
-            return float(scale)
-    return iso_dynamics_scale(delta, rho)
-
-
 def fitted_temperatures(params: dict, t_values, overall_pr, onsets: dict, scale: float) -> tuple:
     """(mask over the ascending ``t_values``, criterion met) of the Arrhenius fits
     (parameter ``arrhenius_window``; ``onsets``: the :class:`Departure` of τα and of
@@ -208,6 +197,17 @@ def strata_analysis(params: dict, counts: dict, t_values, overall_pr, onsets: di
         res["window_bound"] = window_bound(res, spacing)
         out[name] = res
     return out
+
+
+def diffusion_where_measured(fields: dict, record: dict) -> dict:
+    """``fields`` of a job's dynamics record with D_A and D*_A (and their errors) left
+    out (NaN) where its window was not run to the MSD target (``dynamics_msd_where``):
+    there the MSD stops short of the diffusive regime and D_A is not a measurement."""
+    if record.get("msd_target_required", True):
+        return fields
+    nan = float("nan")
+    return {**fields, **{k: nan for k in ("D_A", "D_A_error", "D_A_reduced",
+                                          "D_A_reduced_error")}}  # fmt: skip
 
 
 def sensitivity_row(label: str, change: dict, alt: dict | None, t_values) -> dict:
@@ -406,7 +406,8 @@ def fit_arrhenius_barriers(*jobs):
     overall = np.array(
         [np.mean([p for t, p in zip(temps, pr_job, strict=True) if t == tv]) for tv in t_values]
     )
-    dyn = {j.id: read_record(j, "dynamics", "dynamics", DYNAMICS_FIELDS) for j in jobs}
+    dyn = {j.id: diffusion_where_measured(read_record(j, "dynamics", "dynamics", DYNAMICS_FIELDS),
+                                          document(j)["dynamics"]) for j in jobs}  # fmt: skip
     sft = {
         j.id: read_record(j, "softness", "compute_softness_and_s2", SOFTNESS_FIELDS) for j in jobs
     }

@@ -19,6 +19,7 @@ from __future__ import annotations
 from .directives import analysis_directives, simulation_directives
 from .flowproject import Project
 from .guard import exclusive
+from .parameters import msd_target_required, reference_scale
 from .simulation import (
     EQUILIBRATED,
     INHERENT,
@@ -68,9 +69,11 @@ def dynamics(job):
         run = read_record(job, "dynamics_window", "dynamics", ("block_steps",))
         trajectory = checked_input(job, DYNAMICS_TRAJECTORY, "dynamics_window", "dynamics")
     else:
+        t_ref = sp["T"] / reference_scale(job.project, sp["delta"], sp["rho"])
+        required = msd_target_required(params, t_ref)
         run = md_runs.run_dynamics_window(
             dict(sp),
-            params,
+            params if required else {**params, "dynamics_msd_target": 0.0},
             start=Path(start),
             tau_alpha=float(tau_eq),
             output=Path(job.fn(DYNAMICS_TRAJECTORY)),
@@ -78,6 +81,7 @@ def dynamics(job):
             label=label(job, "dynamics"),
         )
         run["sha256"] = digests(job, DYNAMICS_TRAJECTORY)
+        run["msd_target_required"] = required
         set_record(job, "dynamics_window", run)
         trajectory = job.fn(DYNAMICS_TRAJECTORY)
     steps, positions, _ = read_trajectory(trajectory)
