@@ -171,6 +171,13 @@ def test_claims_4_and_5_compare_at_matched_reference_temperatures():
     assert claims_4_and_5(systems)[0]["verdict"] == DISAGREE
 
 
+def test_claim_5_needs_two_distinct_rungs():
+    systems = [state_record(d, [0.64, 0.9], [0.5, 0.5], [0.49, 0.45]) for d in (0.0, 0.1, 0.2)]
+    row = claims_4_and_5(systems)[1]
+    assert row["verdict"] == UNTESTABLE
+    assert "the coldest common rung is the only one in T_ref 0.61–0.67" in row["measured"]
+
+
 def test_claim_4_is_untestable_without_a_common_reference_temperature():
     systems = [state_record(d, [0.5 + d], [0.5], [0.7]) for d in (0.0, 0.1, 0.2)]
     rho_row, acc_row = claims_4_and_5(systems)

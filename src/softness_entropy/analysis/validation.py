@@ -221,8 +221,9 @@ def _claim_accuracy(systems: list[dict]) -> dict:
     hot = common[(common >= ACCURACY_HOT_WINDOW[0]) & (common <= ACCURACY_HOT_WINDOW[1])]
     picks = {"coldest": float(common[0]) if len(common) else np.nan,
              "highest": float(hot[-1]) if len(hot) else np.nan}  # fmt: skip
-    if picks["coldest"] == picks["highest"]:
-        picks["highest"] = np.nan  # one rung cannot be both ends
+    same = picks["coldest"] == picks["highest"]  # one rung cannot be both ends
+    if same:
+        picks["highest"] = np.nan
     table = np.array(sorted(AUTHORS_ACCURACY.items()))
     parts, ok, testable = [], True, len(systems) >= 1
     for name, t_ref in picks.items():
@@ -230,8 +231,10 @@ def _claim_accuracy(systems: list[dict]) -> dict:
         tolerance = span[1] - span[0]
         if not (np.isfinite(t_ref) and table[0, 0] - 1e-9 <= t_ref <= table[-1, 0] + 1e-9):
             testable = False
-            parts.append(f"{name}: no common reference T within the authors' table "
-                         f"(T_ref {table[0, 0]}–{table[-1, 0]})")  # fmt: skip
+            parts.append(f"{name}: the coldest common rung is the only one in T_ref "
+                         f"{ACCURACY_HOT_WINDOW[0]}–{ACCURACY_HOT_WINDOW[1]}" if same and
+                         name == "highest" else f"{name}: no common reference T within the "
+                         f"authors' table (T_ref {table[0, 0]}–{table[-1, 0]})")  # fmt: skip
             continue
         expect = float(np.interp(t_ref, table[:, 0], table[:, 1]))
         vals = [_state_value(s, "P_S_positive_given_R", t_ref) for s in systems]
