@@ -442,3 +442,9 @@ def msd_target_required(params: Mapping[str, Any], t_ref: float) -> bool:
     from ..analysis.reference import ROUNDING
 
     return bool(t_ref > params["reference_window"][1] + 0.5 * ROUNDING)
+
+
+def separations_in_frames(params: Mapping[str, Any]) -> tuple[int, int]:
+    """(soft, hard) least separations of training events in frames (τ / frame_interval)."""
+    return tuple(round(params[f"{k}_separation"] / params["frame_interval"])
+                 for k in ("soft", "hard"))  # type: ignore[return-value]  # fmt: skip

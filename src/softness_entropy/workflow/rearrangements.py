@@ -19,7 +19,7 @@ from __future__ import annotations
 from .directives import analysis_directives, simulation_directives
 from .flowproject import Project
 from .guard import exclusive
-from .parameters import msd_target_required, reference_scale
+from .parameters import msd_target_required, reference_scale, separations_in_frames
 from .simulation import (
     EQUILIBRATED,
     INHERENT,
@@ -143,10 +143,8 @@ def compute_phop(job):
     # phop row k covers frames k … k + 2h; it labels frame k + h (eq. 2) or k (start)
     offset = h if params["phop_label"] == "centre" else 0
     a_index = np.flatnonzero(first.typeid == 0)
-    soft, hard = training_events(
-        values, params["training_events"], params["p_soft"], params["p_hard"],
-        round(params["soft_separation"] / interval), round(params["hard_separation"] / interval),
-    )  # fmt: skip
+    soft, hard = training_events(values, params["training_events"], params["p_soft"],
+                                 params["p_hard"], *separations_in_frames(params))  # fmt: skip
     atomic_h5(
         job.fn(PHOP),
         {

@@ -60,35 +60,24 @@ def _job_inputs(job, params: dict) -> dict:
 def _train(jobs, params: dict, seed: int):
     """A softness model trained on the events of the system's training jobs under
     ``params`` (examples, label, grid, training temperatures)."""
-    import gsd.hoomd
     import numpy as np
 
     from ..analysis.events import training_events
     from ..analysis.softness import train_softness
-    from ..analysis.structure import structure_functions
-    from ..gsd_io import from_frame
-    from .softness import grid_of, training_jobs
+    from .parameters import separations_in_frames
+    from .softness import event_features, grid_of, training_jobs
 
-    grid, interval = grid_of(params), params["frame_interval"]
+    grid = grid_of(params)
     features, labels = [], []
     for job in training_jobs(jobs, params["svm_training_temperatures"]):
         data = _job_inputs(job, params)
         offset = data["half_window"] if params["phop_label"] == "centre" else 0
-        separations = (round(params[f"{k}_separation"] / interval) for k in ("soft", "hard"))
         soft, hard = training_events(data["phop"], params["training_events"], params["p_soft"],
-                                     params["p_hard"], *separations)  # fmt: skip
+                                     params["p_hard"], *separations_in_frames(params))  # fmt: skip
         frames = np.concatenate([soft.frames, hard.frames]) + offset
         particles = data["a_index"][np.concatenate([soft.particles, hard.particles])]
         labels.append(np.r_[np.ones(len(soft), np.int8), np.zeros(len(hard), np.int8)])
-        rows = np.zeros((len(frames), 2 * len(grid.mu)))
-        with gsd.hoomd.open(data["inherent"], mode="r") as inh:
-            for frame in np.unique(frames):
-                pick = np.flatnonzero(frames == frame)
-                conf = from_frame(inh[int(frame)])
-                g, _ = structure_functions(conf.box_length, conf.positions, conf.typeid,
-                                           particles[pick], grid)  # fmt: skip
-                rows[pick] = g.reshape(len(pick), -1)
-        features.append(rows)
+        features.append(event_features(data["inherent"], frames, particles, grid))
     sp = jobs[0].cached_statepoint
     model = train_softness(np.concatenate(features), np.concatenate(labels), grid=grid,
                            system={"delta": sp["delta"], "rho": sp["rho"]}, seed=seed,

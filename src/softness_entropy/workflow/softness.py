@@ -133,17 +133,35 @@ def training_jobs(jobs, choice: str = "below_top") -> list:
     return chosen or list(jobs)
 
 
+def event_features(inherent, frames, particles, grid):
+    """(n, 2·len(μ)) float32 structure functions (eq. 3) of the events (inherent-structure
+    ``frames``, global ``particles`` indices) on ``grid``, one frame read at a time."""
+    import gsd.hoomd
+    import numpy as np
+
+    from ..analysis.structure import structure_functions
+    from ..gsd_io import from_frame
+
+    features = np.zeros((len(frames), 2 * len(grid.mu)), dtype=np.float32)
+    with gsd.hoomd.open(inherent, mode="r") as inh:
+        for frame in np.unique(frames):
+            rows = np.flatnonzero(frames == frame)
+            conf = from_frame(inh[int(frame)], f"{inherent}[{frame}]")
+            G, _ = structure_functions(
+                conf.box_length, conf.positions, conf.typeid, particles[rows], grid
+            )
+            features[rows] = G.reshape(len(rows), -1)
+    return features
+
+
 @Project.pre(has_phop)
 @Project.post(has_training_set)
 @Project.operation(directives=analysis_directives())
 @exclusive(has_training_set)
 def build_structure_functions(job):
     """Structure functions (eq. 3) of the soft and hard training events."""
-    import gsd.hoomd
     import numpy as np
 
-    from ..analysis.structure import structure_functions
-    from ..gsd_io import from_frame
     from .storage import atomic_h5, read_h5
 
     params = parameters(job)
@@ -154,15 +172,7 @@ def build_structure_functions(job):
     particles = np.concatenate([events["soft/particles"], events["hard/particles"]])
     labels = np.concatenate([np.ones(len(events["soft/frames"]), dtype=np.int8),
                              np.zeros(len(events["hard/frames"]), dtype=np.int8)])  # fmt: skip
-    features = np.zeros((len(frames), 2 * len(grid.mu)), dtype=np.float32)
-    with gsd.hoomd.open(inherent, mode="r") as inh:
-        for frame in np.unique(frames):
-            rows = np.flatnonzero(frames == frame)
-            conf = from_frame(inh[int(frame)], f"{inherent}[{frame}]")
-            G, _ = structure_functions(
-                conf.box_length, conf.positions, conf.typeid, particles[rows], grid
-            )
-            features[rows] = G.reshape(len(rows), -1)
+    features = event_features(inherent, frames, particles, grid)
     atomic_h5(
         job.fn(TRAINING),
         {"features": features, "labels": labels, "frames": frames, "particles": particles},
