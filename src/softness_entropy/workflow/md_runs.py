@@ -182,14 +182,14 @@ class Progress:
         eta = max(total - done, 0.0) / rate if rate > 0 else float("inf")
         pct = min(100.0 * done / total, 100.0) if total else 100.0
         log.info(
-            "%s: %.6g/%.6g %s%s (%.0f%%), ETA %.0f s",
+            "%s: %.6g/%.6g %s%s (%.0f%%), ETA %s",
             self.label,
             done,
             total,
             self.unit,
             f" ({basis})" if basis else "",
             pct,
-            eta,
+            f"{eta:.0f} s" if math.isfinite(eta) else "not yet known (no progress timed yet)",
         )
 
 
@@ -645,7 +645,9 @@ def run_dynamics_window(
                 checkpoint_now()
                 last_ckpt = time.monotonic()
                 basis = f"end estimated from MSD_A = {msd:.3g} of {target:.3g} σ² and τα"
-                if not math.isfinite(msd):
+                if target <= 0:  # no MSD target at this state (dynamics_msd_where)
+                    basis = f"ends at {params['dynamics_tau_alpha']:g} τα, no MSD_A target here"
+                elif not math.isfinite(msd):
                     basis = "end estimated from τα"
                 progress.update(md.step * dt, total=end, basis=basis)
         record = provenance(md, "dynamics", sp, wall_before + time.monotonic() - t_wall)
