@@ -7,12 +7,14 @@ Markdown row per system: the fitted temperatures (and their reference temperatur
 T_A from S and from local s2 (window-bound flagged), the τα onset, ln P_R(T_A), the
 spread of P_R across strata at the coldest temperature, ρ(S, s2) and P(S > 0 | R) at
 matched reference temperatures (bootstrap ⊕ SVM-seed errors), the SVM's test accuracy
-and the smallest hyperplane cosine.
+and the smallest hyperplane cosine.  With ``--claims``: the claims table instead, from
+the data space's ``results/validation.csv`` (claim, measured here, verdict).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 from pathlib import Path
 
@@ -65,12 +67,31 @@ def row(s: dict, cold: float, hot: float) -> str:
     )
 
 
+def claims_table(root: Path) -> None:
+    """Print the README's claims table from ``results/validation.csv``."""
+    with open(root / "results" / "validation.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+
+    def cell(text: str) -> str:  # a table cell: escape the bars of P(S>0|R)
+        return text.replace("|", "\\|")
+
+    print("| # | claim | measured here (± bootstrap 1σ) | verdict |")
+    print("|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['claim']} | {cell(r['statement'])} | {cell(r['measured'])} "
+              f"| {r['verdict']} |")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("root", type=Path, help="the data space (project directory)")
     parser.add_argument("--cold", type=float, default=0.51, help="T_ref of ρ and the cold accuracy")
     parser.add_argument("--hot", type=float, default=0.64, help="T_ref of the hot accuracy")
+    parser.add_argument("--claims", action="store_true", help="print the claims table")
     args = parser.parse_args()
+    if args.claims:
+        claims_table(args.root)
+        return
     files = sorted((args.root / "analysis").glob(f"system_*.v{SYSTEM_SCHEMA}.json"))
     systems = sorted((json.loads(f.read_text()) for f in files), key=lambda d: d["delta"])
     print(
