@@ -8,7 +8,10 @@ T_A from S and from local s2 (window-bound flagged), the τα onset, ln P_R(T_A)
 spread of P_R across strata at the coldest temperature, ρ(S, s2) and P(S > 0 | R) at
 matched reference temperatures (bootstrap ⊕ SVM-seed errors), the SVM's test accuracy
 and the smallest hyperplane cosine.  With ``--claims``: the claims table instead, from
-the data space's ``results/validation.csv`` (claim, measured here, verdict).
+the data space's ``results/validation.csv`` (claim, measured here, verdict).  With
+``--propensity``: Pearson correlations of each predictor with the plain propensity at
+t ≈ τα (± half the bootstrap 1σ interval) and at their peak, from
+``results/propensity.csv``.
 """
 
 from __future__ import annotations
@@ -82,13 +85,47 @@ def claims_table(root: Path) -> None:
               f"| {r['verdict']} |")  # fmt: skip
 
 
+PREDICTORS = {
+    "softness": "softness S",
+    "s2_local": "local s2",
+    "is_energy": "IS particle energy",
+    "voronoi_volume": "Voronoi volume",
+}
+
+
+def propensity_table(root: Path) -> None:
+    """Print the README's propensity table from ``results/propensity.csv``."""
+    with open(root / "results" / "propensity.csv", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["displacement"] == "plain"]
+    states = sorted({(float(r["delta"]), float(r["T"])) for r in rows})
+    present = [p for p in PREDICTORS if any(r["predictor"] == p for r in rows)]
+    print("| Δ | T | " + " | ".join(PREDICTORS[p] for p in present) + " |")
+    print("|---|---|" + "---|" * len(present))
+    for delta, temperature in states:
+        cells = []
+        for p in present:
+            mine = [r for r in rows if (float(r["delta"]), float(r["T"])) == (delta, temperature)
+                    and r["predictor"] == p]  # fmt: skip
+            t = np.array([float(r["t_over_tau_alpha"]) for r in mine])
+            pearson = np.array([float(r["pearson"]) for r in mine])
+            half = np.array([float(r["pearson_hi"]) - float(r["pearson_lo"]) for r in mine]) / 2
+            k, peak = int(np.argmin(np.abs(np.log(t)))), int(np.argmax(pearson))
+            cells.append(f"{pearson[k]:.2f} ± {half[k]:.2f} ({pearson[peak]:.2f}, "
+                         f"{t[peak]:.1f} τα)")  # fmt: skip
+        print(f"| {delta:g} | {temperature:g} | " + " | ".join(cells) + " |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("root", type=Path, help="the data space (project directory)")
     parser.add_argument("--cold", type=float, default=0.51, help="T_ref of ρ and the cold accuracy")
     parser.add_argument("--hot", type=float, default=0.64, help="T_ref of the hot accuracy")
     parser.add_argument("--claims", action="store_true", help="print the claims table")
+    parser.add_argument("--propensity", action="store_true", help="print the propensity table")
     args = parser.parse_args()
+    if args.propensity:
+        propensity_table(args.root)
+        return
     if args.claims:
         claims_table(args.root)
         return
