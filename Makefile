@@ -30,7 +30,7 @@ demo: venv
 	$(PY) init.py --profile $(PROFILE)
 	$(PY) project.py run --parallel $(JOBS)
 
-# the paper's findings on a workstation: five systems down to T = 0.52 (Δ = 0), ≤ 2.5 h
+# the paper's findings on a workstation: five systems on the authors' rungs down to T_ref 0.51, ≤ 2.5 h
 reproduce: venv
 	$(PY) init.py --profile workstation --root $(REPRODUCE_ROOT)
 	cd $(REPRODUCE_ROOT) && $(CURDIR)/$(PY) $(CURDIR)/project.py run --parallel $(JOBS)

@@ -63,7 +63,7 @@ def row(s: dict, cold: float, hot: float) -> str:
         f"| {pm(s['S']['log_P_R_at_T_A'], s['S'].get('log_P_R_at_T_A_error'))} "
         f"| {pm(s['S']['spread_decades'], s['S'].get('spread_decades_error'))} / "
         f"{pm(s['s2']['spread_decades'], s['s2'].get('spread_decades_error'))} "
-        f"| {pm(rho, rho_err)} | {pm(*at(states, 'P_S_positive_given_R', cold))} / "
+        f"| {pm(rho, rho_err, 3)} | {pm(*at(states, 'P_S_positive_given_R', cold))} / "
         f"{pm(*at(states, 'P_S_positive_given_R', hot))} "
         f"| {model.get('test_accuracy', float('nan')):.2f} "
         f"| {model.get('hyperplane_cosine_min', float('nan')):.2f} |"
