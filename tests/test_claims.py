@@ -335,3 +335,23 @@ def test_d_a_is_left_out_where_the_window_stopped_short_of_the_msd_target():
     out = diffusion_where_measured(fields, {"msd_target_required": False})
     assert np.isnan(out["D_A"]) and np.isnan(out["D_A_reduced_error"])
     assert out["tau_alpha"] == 50.0  # τα is measured at every state
+
+
+def test_matched_correlation_is_claim_4s_and_figure_4s_rho():
+    """The inset of Fig. 4a and claim 4 read the same ρ: at T_ref 0.47 where every system
+    reached it, else the coldest common rung; errors bootstrap ⊕ SVM-seed spread."""
+    from softness_entropy.analysis.validation import matched_correlation
+
+    t_ref = [0.47, 0.51, 0.64]
+    systems = [state_record(d, t_ref, [0.5 + d, 0.3, 0.2], [0.7] * 3, error=0.03)
+               for d in (0.0, 0.2)]  # fmt: skip
+    for s in systems:
+        s["states"]["pearson_S_s2_seed_spread"] = [0.04, 0.0, 0.0]
+    rho = matched_correlation(systems)
+    assert rho.t_ref == 0.47 and rho.seeds_recorded
+    assert rho.values.tolist() == [0.5, 0.7]
+    assert rho.errors == pytest.approx([0.05, 0.05])  # 0.03 ⊕ 0.04
+    systems[1] = state_record(0.2, t_ref[1:], [0.3, 0.2], [0.7] * 2)  # no 0.47 rung
+    rho = matched_correlation(systems)
+    assert rho.t_ref == 0.51 and not rho.seeds_recorded
+    assert rho.values.tolist() == [0.3, 0.3]

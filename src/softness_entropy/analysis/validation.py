@@ -15,6 +15,8 @@ a constant), with its bootstrap interval over the systems' replicates.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from .barriers import one_sigma_interval
@@ -167,16 +169,33 @@ def _within(value: float, error: float, low: float, high: float, sigmas: float =
     return bool(np.isfinite(value) and low - err <= value <= high + err)
 
 
-def _claim_correlation(systems: list[dict]) -> dict:
-    """Claim 4 at one matched cold reference temperature (Fig. 4a: T_ref 0.47)."""
+class MatchedCorrelation(NamedTuple):
+    """ρ(S, s2) of every system at one matched cold reference temperature."""
+
+    t_ref: float  #: the reference temperature (k_B T / ε_AA in reference-ladder units)
+    deltas: np.ndarray  #: Δ of each system
+    values: np.ndarray  #: ρ(S, s2), pooled over the state's frames (and replicas)
+    errors: np.ndarray  #: bootstrap 1σ ⊕ the spread over SVM seeds (where recorded)
+    seeds_recorded: bool  #: whether every system has an SVM-seed spread
+
+
+def matched_correlation(systems: list[dict]) -> MatchedCorrelation:
+    """ρ(S, s2) at the paper's cold reference temperature (Fig. 4a: T_ref 0.47) where
+    every system reached it, else at the coldest reference temperature they share."""
     common = common_reference_temperatures(systems)
     t_ref = CORRELATION_T_REF if CORRELATION_T_REF in common else (
         float(common[0]) if len(common) else float("nan"))  # fmt: skip
     rho = [_state_value(s, "pearson_S_s2", t_ref) for s in systems]
     seeds = _arr([_state_value(s, "pearson_S_s2_seed_spread", t_ref)[0] for s in systems])
-    value = _arr([r[0] for r in rho])
     error = np.sqrt(_arr([r[1] for r in rho]) ** 2 + np.nan_to_num(seeds) ** 2)
     deltas = _arr([s["delta"] for s in systems])
+    values = _arr([r[0] for r in rho])
+    return MatchedCorrelation(t_ref, deltas, values, error, bool(np.all(np.isfinite(seeds))))
+
+
+def _claim_correlation(systems: list[dict]) -> dict:
+    """Claim 4 at one matched cold reference temperature (Fig. 4a: T_ref 0.47)."""
+    t_ref, deltas, value, error, seeds_recorded = matched_correlation(systems)
     testable = len(systems) >= 3 and bool(np.all(np.isfinite(value)))
     slope, slope_err = _weighted_slope(deltas, value, error) if testable else (np.nan, np.nan)
     moderate = all(_within(v, e, 0.3, 0.7) for v, e in zip(value, error, strict=True))
@@ -187,7 +206,7 @@ def _claim_correlation(systems: list[dict]) -> dict:
             f"Δ={d}: {_fmt(v, e, 2)}" for d, v, e in zip(deltas, value, error, strict=True))
         + f"; slope dρ/dΔ {_fmt(slope, slope_err, 2)} (errors: bootstrap over frames and "
         "replicas, and the spread over SVM seeds"
-        + ("" if np.all(np.isfinite(seeds)) else ", where recorded") + ")",
+        + ("" if seeds_recorded else ", where recorded") + ")",
         (AGREE if moderate and rising else DISAGREE) if testable else UNTESTABLE,
         f"at one reference T common to all systems (T_ref {CORRELATION_T_REF} where reached, "
         "else the coldest common): 0.3 < ρ < 0.7 within 2σ in every system, weighted slope "
