@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from softness_entropy.analysis.validation import matched_correlation, state_value
 from softness_entropy.workflow.project_analysis import SYSTEM_SCHEMA
 
 
@@ -34,24 +35,11 @@ def pm(value, error, digits: int = 2) -> str:
     return f"{value:.{digits}f} ± {error:.{digits}f}"
 
 
-def at(states: dict, key: str, t_ref: float) -> tuple[float | None, float | None]:
-    k = np.flatnonzero(np.abs(np.asarray(states["T_ref"]) - t_ref) < 0.006)
-    if not len(k) or key not in states:
-        return None, None
-    errors = states.get(f"{key}_error")
-    return states[key][k[0]], (errors[k[0]] if errors else None)
-
-
-def row(s: dict, cold: float, hot: float) -> str:
+def row(s: dict, rho: float, rho_err: float, cold: float, hot: float) -> str:
     fitted = np.asarray(s["supercooled"], bool)
     t, t_ref = np.asarray(s["temperatures"]), np.asarray(s["T_ref"])
     window = f"{t[fitted].min():g}–{t[fitted].max():g} ({t_ref[fitted].min():.2f}–" \
         f"{t_ref[fitted].max():.2f}, {fitted.sum()})"  # fmt: skip
-    states = s["states"]
-    rho, rho_err = at(states, "pearson_S_s2", cold)
-    seed = at(states, "pearson_S_s2_seed_spread", cold)[0]
-    if rho is not None:
-        rho_err = float(np.hypot(rho_err or 0.0, seed if seed and np.isfinite(seed) else 0.0))
     onset = s["onset_from_tau_alpha"]["T_onset"]
     onset_text = "—" if onset is None or not np.isfinite(onset) else \
         f"{onset:.2f} ({onset / s['reference_scale']:.2f})"  # fmt: skip
@@ -63,8 +51,8 @@ def row(s: dict, cold: float, hot: float) -> str:
         f"| {pm(s['S']['log_P_R_at_T_A'], s['S'].get('log_P_R_at_T_A_error'))} "
         f"| {pm(s['S']['spread_decades'], s['S'].get('spread_decades_error'))} / "
         f"{pm(s['s2']['spread_decades'], s['s2'].get('spread_decades_error'))} "
-        f"| {pm(rho, rho_err, 3)} | {pm(*at(states, 'P_S_positive_given_R', cold))} / "
-        f"{pm(*at(states, 'P_S_positive_given_R', hot))} "
+        f"| {pm(rho, rho_err, 3)} | {pm(*state_value(s, 'P_S_positive_given_R', cold))} / "
+        f"{pm(*state_value(s, 'P_S_positive_given_R', hot))} "
         f"| {model.get('test_accuracy', float('nan')):.2f} "
         f"| {model.get('hyperplane_cosine_min', float('nan')):.2f} |"
     )
@@ -118,7 +106,7 @@ def propensity_table(root: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("root", type=Path, help="the data space (project directory)")
-    parser.add_argument("--cold", type=float, default=0.51, help="T_ref of ρ and the cold accuracy")
+    parser.add_argument("--cold", type=float, default=0.51, help="T_ref of the cold accuracy")
     parser.add_argument("--hot", type=float, default=0.64, help="T_ref of the hot accuracy")
     parser.add_argument("--claims", action="store_true", help="print the claims table")
     parser.add_argument("--propensity", action="store_true", help="print the propensity table")
@@ -131,15 +119,16 @@ def main() -> None:
         return
     files = sorted((args.root / "analysis").glob(f"system_*.v{SYSTEM_SCHEMA}.json"))
     systems = sorted((json.loads(f.read_text()) for f in files), key=lambda d: d["delta"])
+    rho = matched_correlation(systems)  # claim 4's: one matched cold T_ref, its errors
     print(
         f"| Δ | fitted T (T_ref, n) | T_A from S | T_A from local s2 | onset of τα (T_ref) "
-        f"| ln P_R(T_A) | decades at the coldest T, S / s2 | ρ(S, s2) at T_ref {args.cold} "
+        f"| ln P_R(T_A) | decades at the coldest T, S / s2 | ρ(S, s2) at T_ref {rho.t_ref:g} "
         f"| P(S>0 \\| R) at T_ref {args.cold} / {args.hot} | SVM test accuracy "
         "| min. hyperplane cosine |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
-    for s in systems:
-        print(row(s, args.cold, args.hot))
+    for s, value, error in zip(systems, rho.values, rho.errors, strict=True):
+        print(row(s, value, error, args.cold, args.hot))
 
 
 if __name__ == "__main__":

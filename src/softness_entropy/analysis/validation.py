@@ -143,7 +143,7 @@ def _difference_error(system: dict, key: str) -> float:
     return float(np.sqrt(np.nansum(_arr(errors) ** 2)))
 
 
-def _state_value(s: dict, key: str, t_ref: float) -> tuple[float, float]:
+def state_value(s: dict, key: str, t_ref: float) -> tuple[float, float]:
     """(value, error) of ``states[key]`` at reference temperature ``t_ref``."""
     states = s.get("states") or {}
     if key not in states:
@@ -185,8 +185,8 @@ def matched_correlation(systems: list[dict]) -> MatchedCorrelation:
     common = common_reference_temperatures(systems)
     t_ref = CORRELATION_T_REF if CORRELATION_T_REF in common else (
         float(common[0]) if len(common) else float("nan"))  # fmt: skip
-    rho = [_state_value(s, "pearson_S_s2", t_ref) for s in systems]
-    seeds = _arr([_state_value(s, "pearson_S_s2_seed_spread", t_ref)[0] for s in systems])
+    rho = [state_value(s, "pearson_S_s2", t_ref) for s in systems]
+    seeds = _arr([state_value(s, "pearson_S_s2_seed_spread", t_ref)[0] for s in systems])
     error = np.sqrt(_arr([r[1] for r in rho]) ** 2 + np.nan_to_num(seeds) ** 2)
     deltas = _arr([s["delta"] for s in systems])
     values = _arr([r[0] for r in rho])
@@ -256,8 +256,8 @@ def _claim_accuracy(systems: list[dict]) -> dict:
                          f"authors' table (T_ref {table[0, 0]}–{table[-1, 0]})")  # fmt: skip
             continue
         expect = float(np.interp(t_ref, table[:, 0], table[:, 1]))
-        vals = [_state_value(s, "P_S_positive_given_R", t_ref) for s in systems]
-        frac = [_state_value(s, "P_S_positive", t_ref)[0] for s in systems]
+        vals = [state_value(s, "P_S_positive_given_R", t_ref) for s in systems]
+        frac = [state_value(s, "P_S_positive", t_ref)[0] for s in systems]
         ok &= all(_within(v, e, expect - tolerance, expect + tolerance) for v, e in vals)
         testable &= all(np.isfinite(v) for v, _ in vals)
         parts.append(
