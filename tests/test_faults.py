@@ -26,9 +26,9 @@ import scipy.stats
 import signac
 from conftest import ROOT, init_smoke, project_cmd, requires_lammps
 
+from softness_entropy.files import read_h5
 from softness_entropy.gsd_io import read_configuration
 from softness_entropy.workflow.md_runs import configuration_digest
-from softness_entropy.workflow.storage import read_h5
 
 pytestmark = pytest.mark.slow
 

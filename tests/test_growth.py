@@ -13,8 +13,8 @@ import pytest
 import signac
 from conftest import ROOT, project_cmd
 
+from softness_entropy.files import file_digest
 from softness_entropy.workflow.project_analysis import system_file
-from softness_entropy.workflow.storage import file_digest
 
 pytestmark = pytest.mark.slow
 

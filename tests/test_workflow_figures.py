@@ -12,7 +12,8 @@ import pytest
 import signac
 from conftest import project_cmd
 
-from softness_entropy.workflow.storage import digest_key, file_digest
+from softness_entropy.files import file_digest
+from softness_entropy.workflow.storage import digest_key
 
 pytestmark = pytest.mark.slow
 

@@ -4,7 +4,7 @@
 import numpy as np
 import pytest
 
-from softness_entropy.workflow.storage import read_h5
+from softness_entropy.files import read_h5
 
 pytestmark = pytest.mark.slow
 

@@ -35,6 +35,7 @@ from ..analysis.relaxation import RelaxationTracker
 from ..atomic import atomic_path
 from ..configuration import Configuration, cubic_lattice, make_seed
 from ..engines import Engine, FireParameters, create_engine
+from ..files import atomic_savez, explained_write_errors
 from ..gsd_io import (
     from_frame,
     read_configuration,
@@ -42,7 +43,6 @@ from ..gsd_io import (
     write_configuration,
 )
 from ..model import Mixture
-from .storage import atomic_savez, explained_write_errors
 
 log = logging.getLogger(__name__)
 

@@ -80,7 +80,8 @@ def has_system_analysis(*jobs) -> bool:
 def figure_inputs(jobs) -> dict[str, str]:
     """{system analysis file: SHA-256} of every system of ``jobs`` (what the figures,
     the results and the validation table are made from)."""
-    from .storage import digest_key, file_digest
+    from ..files import file_digest
+    from .storage import digest_key
 
     paths = sorted({system_file(job) for job in jobs})
     # document keys may not contain dots (signac)
@@ -132,7 +133,7 @@ def _rearrangement_arrays(job, p_soft: float) -> dict:
     labelled frames, and whether each is rearranging (phop > p_S), (rows × A) arrays."""
     import numpy as np
 
-    from .storage import read_h5
+    from ..files import read_h5
 
     data = read_h5(softness_file(job), "compute_softness_and_s2")
     phop = read_h5(checked_input(job, "phop.h5", "phop", "compute_phop"), "compute_phop")
@@ -288,8 +289,8 @@ def _grouped_s2(jobs, t_value, edges, params) -> dict:
 
     from ..analysis.strata import bin_index
     from ..analysis.structure import RDFGrid, grouped_rdfs, pair_excess_entropy
+    from ..files import read_h5
     from ..gsd_io import from_frame
-    from .storage import read_h5
 
     frames, groups = [], []
     for job in [j for j in jobs if j.cached_statepoint["T"] == t_value]:
@@ -353,7 +354,7 @@ def fit_arrhenius_barriers(*jobs):
     from ..analysis.state_statistics import FrameSums, accuracy_sums, correlation_sums
     from ..analysis.strata import frame_counts, strata_edges
     from ..analysis.streaming import RunningCorrelation, stride_sample
-    from .storage import atomic_json
+    from ..files import atomic_json
 
     params = parameters(jobs[0])
     sp0 = jobs[0].cached_statepoint
@@ -528,8 +529,8 @@ def job_plots(job) -> None:
     per-job views), from its files read through their digest checks."""
     import numpy as np
 
+    from ..files import read_h5
     from ..plotting.job_plots import dynamics_plot, rearrangements_plot
-    from .storage import read_h5
 
     sp = job.cached_statepoint
     title = f"Δ = {sp['delta']}, ρ = {sp['rho']}, T = {sp['T']}, replica {sp['replica']}"
@@ -547,10 +548,10 @@ def coldest_states(project, systems: list[dict]) -> list:
     """Each system's coldest state (first replica) as the figures show it
     (:class:`~softness_entropy.plotting.figures.ColdestState`), read through the digest
     checks; the first system's with its equilibrated configuration and S, s2 arrays."""
+    from ..files import read_h5
     from ..gsd_io import read_configuration
     from ..plotting.figures import ColdestState
     from .simulation import EQUILIBRATED
-    from .storage import read_h5
 
     out = []
     for k, s in enumerate(systems):

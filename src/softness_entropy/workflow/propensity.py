@@ -167,9 +167,9 @@ def isoconfigurational_ensemble(job):
     import numpy as np
 
     from ..analysis.propensity import propensity_steps, start_frames
+    from ..files import atomic_h5
     from .isoconfigurational import run_isoconfigurational
     from .md_runs import gsd_frame_count
-    from .storage import atomic_h5
 
     params = parameters(job)
     sp = dict(job.cached_statepoint)
@@ -268,7 +268,7 @@ def score_propensity(job):
     """Pearson and Spearman correlation of S, local s2, IS energy and Voronoi volume
     with the propensity at each time, bootstrap intervals over configurations."""
     from ..analysis.propensity import correlation_with_propensity
-    from .storage import atomic_h5, read_h5
+    from ..files import atomic_h5, read_h5
 
     params = parameters(job)
     ensemble = read_h5(
@@ -353,8 +353,8 @@ def summarize_propensity(*jobs):
     """The propensity table (``results/propensity.csv``), its figure and the summary
     in the project document."""
     from ..analysis.propensity import curve_summary
+    from ..files import atomic_text
     from ..plotting.propensity import PropensityPanel, propensity_figure
-    from .storage import atomic_text
 
     project = jobs[0].project
     root = Path(project.path)

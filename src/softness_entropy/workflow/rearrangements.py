@@ -55,9 +55,10 @@ def dynamics(job):
     import numpy as np
 
     from ..analysis.dynamics import estimate_dynamics, log_periodic_curves, reduced_diffusion
+    from ..files import atomic_savez
     from ..gsd_io import read_trajectory
     from . import md_runs
-    from .storage import atomic_savez, read_record
+    from .storage import read_record
 
     params = parameters(job)
     sp = job.cached_statepoint
@@ -131,8 +132,8 @@ def compute_phop(job):
 
     from ..analysis.events import training_events
     from ..analysis.phop import half_window, phop
+    from ..files import atomic_h5
     from ..gsd_io import read_trajectory
-    from .storage import atomic_h5
 
     params = parameters(job)
     interval = params["frame_interval"]

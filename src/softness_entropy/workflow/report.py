@@ -13,7 +13,7 @@ import io
 import math
 from pathlib import Path
 
-from .storage import atomic_text
+from ..files import atomic_text
 
 VALIDATION_MD = "validation.md"
 VALIDATION_CSV = "validation.csv"

@@ -44,9 +44,10 @@ EDGE_STRIDE = 10
 
 def _job_inputs(job, params: dict) -> dict:
     """phop (rows × A), its half window, and the inherent-structure file of a job."""
+    from ..files import read_h5
     from .rearrangements import PHOP
     from .simulation import INHERENT
-    from .storage import checked_input, read_h5
+    from .storage import checked_input
 
     data = read_h5(checked_input(job, PHOP, "phop", "compute_phop"), "compute_phop")
     return {

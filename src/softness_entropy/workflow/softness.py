@@ -54,7 +54,7 @@ def checked_model(job) -> Path:
     """The system's softness model file, checked against the digest in the job's
     ``softness_model`` record (a replaced or damaged model is an error, not a silent
     change of every softness value)."""
-    from .storage import file_digest
+    from ..files import file_digest
 
     path = model_path(job)
     expected = document(job).get("softness_model", {}).get("sha256")
@@ -162,7 +162,7 @@ def build_structure_functions(job):
     """Structure functions (eq. 3) of the soft and hard training events."""
     import numpy as np
 
-    from .storage import atomic_h5, read_h5
+    from ..files import atomic_h5, read_h5
 
     params = parameters(job)
     grid = grid_of(params)
@@ -201,7 +201,7 @@ def train_svm(*jobs):
     import numpy as np
 
     from ..analysis.softness import hyperplane_similarity, train_softness
-    from .storage import file_digest, read_h5
+    from ..files import file_digest, read_h5
 
     params = parameters(jobs[0])
     grid = grid_of(params)
@@ -274,8 +274,8 @@ def compute_softness_and_s2(job):
     from ..analysis.softness import SoftnessModel, accuracy_soft_given_positive
     from ..analysis.streaming import RunningCorrelation
     from ..analysis.structure import RDFGrid, pair_excess_entropy, species_rdfs
+    from ..files import atomic_h5, read_h5
     from ..gsd_io import from_frame
-    from .storage import atomic_h5, read_h5
 
     params = parameters(job)
     model = SoftnessModel.load(checked_model(job))
