@@ -39,7 +39,8 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import curve_fit
 
-from softness_entropy.workflow.md_runs import DYNAMICS_MIN_BLOCKS, wait_for_index
+from softness_entropy.runs.dynamics_window import DYNAMICS_MIN_BLOCKS
+from softness_entropy.runs.equilibration import wait_for_index
 from softness_entropy.workflow.simulation import inherent_structure_window
 from softness_entropy.workflow.studies import get_profile, scaled_ladder
 
@@ -169,7 +170,7 @@ def main() -> None:
         md_time["melt"] += profile.replicas * params["melt_time"]
         # inherent-structure window (frames every frame_interval) and dynamics window,
         # as the workflow sizes them from τα (simulation.inherent_structure_window,
-        # md_runs.run_dynamics_window); D_A from τα by D_A τα = D_TAU_ALPHA
+        # runs.dynamics_window.run_dynamics_window); D_A from τα by D_A τα = D_TAU_ALPHA
         is_window = np.array([inherent_structure_window(params, t) for t in taus])
         d_a = D_TAU_ALPHA / taus
         dyn = np.minimum(

@@ -23,7 +23,7 @@ import signac
 
 from softness_entropy.analysis.dynamics import estimate_dynamics, log_periodic_curves
 from softness_entropy.gsd_io import read_trajectory
-from softness_entropy.workflow.md_runs import DYNAMICS_MIN_BLOCKS
+from softness_entropy.runs.dynamics_window import DYNAMICS_MIN_BLOCKS
 
 
 def cut_row(steps, positions, block, dt, target, tau_alpha_min, tau_eq) -> int:

@@ -4,7 +4,8 @@ files, a full disk, bad input.  Nothing may be lost or silently wrong.
 The reference is the smoke fixture, run once without interruption.  The analysis
 stages are deterministic, so after kills or concurrent runs their results must equal
 the fixture's exactly; the MD stages resume from checkpoints with a fresh thermostat
-variable (md_runs docstring), so their states must agree within thermal fluctuations.
+variable (the docstring of softness_entropy.runs.common), so their states must agree
+within thermal fluctuations.
 Each test prints what it injected and what happened (``pytest -s`` shows it).
 """
 
@@ -28,7 +29,7 @@ from conftest import ROOT, init_smoke, project_cmd, requires_lammps
 
 from softness_entropy.files import read_h5
 from softness_entropy.gsd_io import read_configuration
-from softness_entropy.workflow.md_runs import configuration_digest
+from softness_entropy.runs.common import configuration_digest
 
 pytestmark = pytest.mark.slow
 

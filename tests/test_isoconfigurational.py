@@ -11,8 +11,8 @@ from conftest import ENGINE_PARAMS, make_engine, requires_hoomd, requires_lammps
 
 from softness_entropy.gsd_io import to_frame
 from softness_entropy.model import KOB_ANDERSEN
-from softness_entropy.workflow import isoconfigurational as iso
-from softness_entropy.workflow.md_runs import WalltimeReached
+from softness_entropy.runs import isoconfigurational as iso
+from softness_entropy.runs.common import WalltimeReached
 from softness_entropy.workflow.parameters import DEFAULT_PARAMETERS
 
 SP = {"delta": 0.0, "rho": 1.2, "T": 2.0, "replica": 0, "N": 400}

@@ -20,7 +20,7 @@ import signac
 from conftest import ROOT, init_smoke
 from test_faults import analysis_copy, assert_same_analysis
 
-from softness_entropy.workflow.md_runs import window_end_estimate
+from softness_entropy.runs.dynamics_window import window_end_estimate
 
 # A plain signac-flow project whose operations sleep and log when they start and end:
 # ``slow`` (one job, 3 s) and a chain ``first`` → ``second`` (another job, 0.2 s each).

@@ -20,7 +20,7 @@ import signac
 from conftest import ROOT, assert_inherent_structures_are_minima, init_smoke, project_cmd
 
 from softness_entropy.gsd_io import from_frame, read_configuration
-from softness_entropy.workflow.md_runs import configuration_digest, gsd_frame_count
+from softness_entropy.runs.common import configuration_digest, gsd_frame_count
 
 pytestmark = pytest.mark.slow
 

@@ -168,8 +168,8 @@ def isoconfigurational_ensemble(job):
 
     from ..analysis.propensity import propensity_steps, start_frames
     from ..files import atomic_h5
-    from .isoconfigurational import run_isoconfigurational
-    from .md_runs import gsd_frame_count
+    from ..runs.common import gsd_frame_count
+    from ..runs.isoconfigurational import run_isoconfigurational
 
     params = parameters(job)
     sp = dict(job.cached_statepoint)

@@ -57,7 +57,7 @@ def dynamics(job):
     from ..analysis.dynamics import estimate_dynamics, log_periodic_curves, reduced_diffusion
     from ..files import atomic_savez
     from ..gsd_io import read_trajectory
-    from . import md_runs
+    from ..runs.dynamics_window import run_dynamics_window
     from .storage import read_record
 
     params = parameters(job)
@@ -72,7 +72,7 @@ def dynamics(job):
     else:
         t_ref = sp["T"] / reference_scale(job.project, sp["delta"], sp["rho"])
         required = msd_target_required(params, t_ref)
-        run = md_runs.run_dynamics_window(
+        run = run_dynamics_window(
             dict(sp),
             params if required else {**params, "dynamics_msd_target": 0.0},
             start=Path(start),

@@ -78,24 +78,24 @@ def has_inherent_structures(job) -> bool:
 def _equilibrate(job, start, melt: bool) -> None:
     from pathlib import Path
 
-    from . import md_runs
+    from ..runs.equilibration import EquilibrationFailed, equilibrate_state, wait_for_index
 
     params = parameters(job)
     jobs = chain(job)
     index = [j.id for j in jobs].index(job.id)
     up = hotter(job)  # before the run: a state added meanwhile is not where it started
     try:
-        record = md_runs.equilibrate_state(
+        record = equilibrate_state(
             dict(job.cached_statepoint),
             params,
             start,
             melt=melt,
-            wait_tau_alpha=md_runs.wait_for_index(index, len(jobs), params),
+            wait_tau_alpha=wait_for_index(index, len(jobs), params),
             checkpoint=Path(job.fn("equilibration.ckpt.npz")),
             output=Path(job.fn(EQUILIBRATED)),
             label=label(job, "quench" if not melt else "equilibrate"),
         )
-    except md_runs.EquilibrationFailed as err:
+    except EquilibrationFailed as err:
         # recorded where users look; the checkpoint lets a longer limit continue the run
         set_record(job, "equilibration_failure", str(err))
         raise
@@ -111,9 +111,9 @@ def _equilibrate(job, start, melt: bool) -> None:
 @exclusive(is_equilibrated)
 def equilibrate(job):
     """Melt the cubic lattice at the chain's highest T and equilibrate (paper §II.A)."""
-    from . import md_runs
+    from ..runs.equilibration import lattice_start
 
-    start = md_runs.lattice_start(dict(job.cached_statepoint), parameters(job))
+    start = lattice_start(dict(job.cached_statepoint), parameters(job))
     _equilibrate(job, start, melt=True)
 
 
@@ -161,7 +161,7 @@ def production(job):
     import math
     from pathlib import Path
 
-    from . import md_runs
+    from ..runs.production import run_production
     from .storage import read_record
 
     params = parameters(job)
@@ -171,7 +171,7 @@ def production(job):
         # F_s never reached 1/e within the dynamics window: τα is longer than it
         tau = max(dyn.get("tau_alpha_equilibration") or 0.0, dyn["time"])
     window = inherent_structure_window(params, tau)
-    record = md_runs.run_production(
+    record = run_production(
         dict(job.cached_statepoint),
         {**params, "production_time": window},
         start=Path(checked_input(job, EQUILIBRATED, "equilibration", "equilibrate")),
@@ -192,9 +192,9 @@ def fire_minimize(job):
     """Inherent structures: FIRE minimisation of every production frame (paper §II.A)."""
     from pathlib import Path
 
-    from . import md_runs
+    from ..runs.inherent import run_inherent_structures
 
-    record = md_runs.run_inherent_structures(
+    record = run_inherent_structures(
         dict(job.cached_statepoint),
         parameters(job),
         trajectory=Path(checked_input(job, TRAJECTORY, "production", "production")),

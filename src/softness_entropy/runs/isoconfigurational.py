@@ -1,5 +1,5 @@
-"""The resumable isoconfigurational-ensemble run behind the propensity stage (issue 18;
-paper §III.A, last paragraph; Widmer-Cooper, Harrowell & Fynewever 2004).
+"""The resumable isoconfigurational-ensemble run behind the propensity stage (paper
+§III.A, last paragraph; Widmer-Cooper, Harrowell & Fynewever 2004).
 
 For each starting configuration (a frame of the production trajectory) M trajectories
 start from the same positions and image flags with fresh Maxwell–Boltzmann velocities
@@ -34,7 +34,7 @@ from ..analysis.propensity import cage_relative, voronoi_cells
 from ..configuration import Configuration, maxwell_boltzmann
 from ..gsd_io import from_frame
 from ..model import Mixture
-from .md_runs import (
+from .common import (
     WalltimeReached,
     deadline,
     load_checkpoint,
