@@ -41,7 +41,7 @@ from scipy.optimize import curve_fit
 
 from softness_entropy.runs.dynamics_window import DYNAMICS_MIN_BLOCKS
 from softness_entropy.runs.equilibration import wait_for_index
-from softness_entropy.workflow.simulation import inherent_structure_window
+from softness_entropy.runs.production import inherent_structure_window
 from softness_entropy.workflow.studies import get_profile, scaled_ladder
 
 RESULTS = Path(__file__).resolve().parent / "results"

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from softness_entropy.analysis.validation import matched_correlation, state_value
-from softness_entropy.workflow.project_analysis import SYSTEM_SCHEMA
+from softness_entropy.workflow.products import SYSTEM_SCHEMA
 
 
 def pm(value, error, digits: int = 2) -> str:

@@ -14,7 +14,7 @@ import signac
 from conftest import ROOT, project_cmd
 
 from softness_entropy.files import file_digest
-from softness_entropy.workflow.project_analysis import system_file
+from softness_entropy.workflow.products import system_file
 
 pytestmark = pytest.mark.slow
 

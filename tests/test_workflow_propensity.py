@@ -19,19 +19,15 @@ from scipy import stats
 from softness_entropy.analysis.pair_energy import particle_energies
 from softness_entropy.analysis.propensity import voronoi_cells
 from softness_entropy.gsd_io import from_frame
-from softness_entropy.workflow.propensity import (
-    PREDICTORS,
-    VARIANTS,
-    has_ensemble,
-    has_propensity,
-    is_propensity_state,
-)
+from softness_entropy.workflow.conditions import has_ensemble, has_propensity
+from softness_entropy.workflow.propensity import PREDICTORS, VARIANTS
+from softness_entropy.workflow.selection import propensity_states
 
 pytestmark = pytest.mark.slow
 
 
 def chosen(project) -> list:
-    return [job for job in project if is_propensity_state(job)]
+    return propensity_states(project)
 
 
 def test_the_coldest_state_of_each_system_gets_an_ensemble(smoke):

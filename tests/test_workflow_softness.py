@@ -10,7 +10,7 @@ from softness_entropy.analysis.softness import SoftnessModel
 from softness_entropy.analysis.structure import local_densities, local_s2, structure_functions
 from softness_entropy.files import read_h5
 from softness_entropy.gsd_io import from_frame
-from softness_entropy.workflow.softness import model_path
+from softness_entropy.workflow.products import model_path
 
 pytestmark = pytest.mark.slow
 

@@ -8,7 +8,9 @@ Trajectory frames follow the HOOMD schema (``gsd.hoomd``): ``particles.position`
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import gsd.hoomd
@@ -116,3 +118,11 @@ def read_trajectory(
     except (OSError, RuntimeError) as err:
         raise ValueError(f"{path}: not a readable GSD trajectory ({err})") from None
     return steps, positions, first
+
+
+@contextlib.contextmanager
+def frames_of(path: str | os.PathLike) -> Iterator[Callable[[int], Configuration]]:
+    """Open a GSD trajectory and yield ``configuration_at(k)``, its frame k as a
+    configuration (errors name the file and frame)."""
+    with gsd.hoomd.open(path, mode="r") as traj:
+        yield lambda k: from_frame(traj[int(k)], f"{path}[{k}]")

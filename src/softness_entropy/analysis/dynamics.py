@@ -244,3 +244,63 @@ def estimate_dynamics(
 
     return DynamicsEstimate(fit.D, spread(d_boot), tau, spread(tau_boot), fit,
                             curves.msd.shape[1])  # fmt: skip
+
+
+@dataclass(frozen=True)
+class WindowDynamics:
+    """What a dynamics window measures (paper §II.A): the mean curves and the estimates.
+
+    Attributes
+    ----------
+    times : lags (τ); msd : mean MSD of the A particles (σ_AA²); fs : mean F_s(Q, t);
+    origins : time origins contributing to each lag.
+    estimate : D_A and τα with bootstrap errors (:class:`DynamicsEstimate`).
+    """
+
+    times: np.ndarray
+    msd: np.ndarray
+    fs: np.ndarray
+    origins: np.ndarray
+    estimate: DynamicsEstimate
+
+    def record(self, density: float, kT: float, window_time: float) -> dict:
+        """The scalars of the window: D_A and D*_A (eq. 8's reduced units), the
+        diffusion fit, τα (*the* τα of the state: F_s = 1/e), whether it was reached
+        (False: F_s stayed above 1/e within the window) and the window's length
+        ``window_time`` (τ) in units of it."""
+        est, fit = self.estimate, self.estimate.fit
+        reached = bool(np.isfinite(est.tau_alpha))
+        return {
+            "D_A": est.D,
+            "D_A_error": est.D_error,
+            "D_A_reduced": reduced_diffusion(est.D, density, kT),
+            "D_A_reduced_error": reduced_diffusion(est.D_error, density, kT),
+            "diffusive": fit.diffusive,
+            "fit_t_start": fit.t_start,
+            "fit_t_end": fit.t_end,
+            "msd_loglog_slope": fit.loglog_slope,
+            "tau_alpha": est.tau_alpha,
+            "tau_alpha_error": est.tau_alpha_error,
+            "tau_alpha_reached": reached,
+            "window_tau_alpha": window_time / est.tau_alpha if reached else float("nan"),
+            "n_origins": est.n_origins,
+        }
+
+
+def window_dynamics(
+    steps: np.ndarray,
+    positions: np.ndarray,
+    block_steps: int,
+    *,
+    dt: float,
+    q_vector: float,
+    msd_min: float,
+) -> WindowDynamics:
+    """The curves and estimates of a dynamics window: ``steps`` (F,) and unwrapped A
+    ``positions`` (F, N_A, 3) of its log-periodic frames in blocks of ``block_steps``
+    (:func:`log_periodic_curves`, :func:`estimate_dynamics`)."""
+    curves = log_periodic_curves(steps, positions, block_steps, q_vector)
+    estimate = estimate_dynamics(curves, dt, msd_min=msd_min)
+    msd, fs = curves.mean()
+    origins = np.isfinite(curves.msd[0]).sum(axis=0)
+    return WindowDynamics(curves.lags * dt, msd, fs, origins, estimate)

@@ -175,3 +175,62 @@ def training_events(
             hard_events_authors(phop, p_hard, hard_separation),
         )
     raise ValueError(f"unknown event rule {rule!r}; expected one of {EVENT_RULES}")
+
+
+@dataclass(frozen=True)
+class RearrangementEvents:
+    """phop of every A particle on an inherent-structure trajectory and its training
+    events (paper §II.B), with every index in the trajectory's terms.
+
+    Attributes
+    ----------
+    phop : (rows, N_A) σ_AA²; row k covers frames k … k + 2h and labels frame
+        ``frames[k]`` (k + h for the centre label, eq. 2; k for the start label).
+    frames : (rows,) trajectory frame of each row; a_index : (N_A,) particle index of
+        each column; half_window : h (frames); offset : the label offset (h or 0).
+    soft, hard : the training events (trajectory frames, particle indices).
+    """
+
+    phop: np.ndarray
+    frames: np.ndarray
+    a_index: np.ndarray
+    half_window: int
+    offset: int
+    soft: Events
+    hard: Events
+
+
+def label_offset(label: str, half_window: int) -> int:
+    """Frame a phop row labels, relative to its first frame: ``h`` for "centre" (eq. 2),
+    0 for "start" (parameter ``phop_label``)."""
+    return half_window if label == "centre" else 0
+
+
+def rearrangement_events(
+    positions: np.ndarray,
+    a_index: np.ndarray,
+    half_window: int,
+    label: str,
+    rule: str,
+    p_soft: float,
+    p_hard: float,
+    separations: tuple[int, int],
+) -> RearrangementEvents:
+    """phop (eq. 2) of the A particles of an inherent-structure trajectory
+    (``positions``: (F, N_A, 3) unwrapped, σ_AA; ``a_index``: their particle indices)
+    and its soft and hard training events by ``rule`` (:func:`training_events`;
+    ``separations``: soft, hard in frames)."""
+    from .phop import phop
+
+    values = phop(positions, half_window)
+    offset = label_offset(label, half_window)
+    soft, hard = training_events(values, rule, p_soft, p_hard, *separations)
+    return RearrangementEvents(
+        values,
+        np.arange(len(values)) + offset,
+        a_index,
+        half_window,
+        offset,
+        Events(soft.frames + offset, a_index[soft.particles]),
+        Events(hard.frames + offset, a_index[hard.particles]),
+    )

@@ -41,7 +41,9 @@ Units: lengths σ_AA, densities σ_AA⁻³, s2 in k_B per particle.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -72,6 +74,12 @@ class StructureGrid:
     def __post_init__(self) -> None:
         if not (0 < self.mu_min < self.mu_max and self.step > 0 and self.width > 0):
             raise ValueError(f"invalid structure-function grid {self}")
+
+    @classmethod
+    def from_parameters(cls, params: dict) -> StructureGrid:
+        """The grid of a data space's run parameters (``mu_min``, ``mu_max``,
+        ``mu_step``, ``mu_width``)."""
+        return cls(params["mu_min"], params["mu_max"], params["mu_step"], params["mu_width"])
 
     @property
     def mu(self) -> np.ndarray:
@@ -376,3 +384,24 @@ def grouped_rdfs(
                   where=weights[:, :, None] > 0)  # fmt: skip
     g[:, :, r < core] = 0.0
     return r, g
+
+
+def event_features(
+    configuration_at: Callable[[int], Any],
+    frames: np.ndarray,
+    particles: np.ndarray,
+    grid: StructureGrid,
+) -> np.ndarray:
+    """(n, 2·len(μ)) float32 structure functions (eq. 3) of n events (``frames``: the
+    trajectory frame of each, ``particles``: its particle index) on ``grid``;
+    ``configuration_at(frame)`` gives a frame's configuration (``box_length``,
+    ``positions``, ``typeid``), asked once per distinct frame."""
+    features = np.zeros((len(frames), 2 * len(grid.mu)), dtype=np.float32)
+    for frame in np.unique(frames):
+        rows = np.flatnonzero(frames == frame)
+        conf = configuration_at(int(frame))
+        G, _ = structure_functions(
+            conf.box_length, conf.positions, conf.typeid, particles[rows], grid
+        )
+        features[rows] = G.reshape(len(rows), -1)
+    return features

@@ -162,3 +162,12 @@ def run_isoconfigurational(
     return Ensemble(steps=steps, frames=frames, propensity=sums / members,
                     propensity_cage=sums_cage / members, a_index=a_index,
                     record=record)  # fmt: skip
+
+
+def run_identity(statepoint: dict, settings: dict, production_sha256: str, tau_alpha: float,
+                 engine: str) -> str:  # fmt: skip
+    """SHA-256 naming what an ensemble depends on (a checkpoint of another identity is
+    discarded, not resumed): the state point, the propensity settings, the production
+    trajectory's digest, τα and the engine."""
+    payload = [statepoint, settings, production_sha256, tau_alpha, engine]
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()

@@ -5,6 +5,7 @@ configuration, frames written to a GSD trajectory with their thermodynamics; res
 from __future__ import annotations
 
 import logging
+import math
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -119,3 +120,24 @@ def summarize_trajectory(path: Path) -> dict:
         out[k] = float(v.mean())
         out[f"{k}_std"] = float(v.std())
     return out
+
+
+def inherent_structure_window(params: dict, tau_alpha: float) -> float:
+    """Length of the inherent-structure window (τ): ``production_time``, or
+    ``is_window_tau_alpha`` × τα where that is longer, so that the coldest states hold
+    as many independent rearrangements per particle as the warmer ones (§II.B)."""
+    if not math.isfinite(tau_alpha):
+        return params["production_time"]
+    n = math.ceil(params["is_window_tau_alpha"] * tau_alpha / params["frame_interval"])
+    return max(params["production_time"], n * params["frame_interval"])
+
+
+def window_tau_alpha(dynamics: dict) -> float:
+    """The τα that sets the inherent-structure window, from a state's ``dynamics``
+    record: the measured one, or — where F_s never reached 1/e within the dynamics
+    window, so τα is longer than it — the longer of the window and the equilibration
+    tracker's estimate."""
+    tau = float("nan") if dynamics["tau_alpha"] is None else dynamics["tau_alpha"]
+    if not math.isfinite(tau):
+        tau = max(dynamics.get("tau_alpha_equilibration") or 0.0, dynamics["time"])
+    return tau

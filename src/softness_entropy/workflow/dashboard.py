@@ -24,6 +24,8 @@ from signac_dashboard.modules import (
     TextDisplay,
 )
 
+from .products import DYNAMICS_PLOT, PROPENSITY_FIGURE, REARRANGEMENTS_PLOT
+
 #: signac-dashboard's DASHBOARD_PATHS entry holding our ``templates/project_info.html``
 TEMPLATES = Path(__file__).parent / "dashboard_templates"
 
@@ -209,7 +211,7 @@ def make_dashboard(project=None, config: dict | None = None) -> StudyDashboard:
     modules = [
         StatepointList(),
         TextDisplay(name="Results", message=job_results_html),
-        ImageViewer(name="Dynamics and softness", img_globs=("dynamics.png", "rearrangements.png")),
+        ImageViewer(name="Dynamics and softness", img_globs=(DYNAMICS_PLOT, REARRANGEMENTS_PLOT)),
         DocumentList(name="Records and provenance (raw)", enabled=False),
         FileList(enabled=False),
         FlowStatus(context="JobContext", project_module="project", project_class="Project"),
@@ -223,7 +225,7 @@ def make_dashboard(project=None, config: dict | None = None) -> StudyDashboard:
         ImageViewer(
             name="Isoconfigurational propensity",
             context="ProjectContext",
-            img_globs=("figures/propensity.png",),
+            img_globs=(PROPENSITY_FIGURE,),
         ),
         WideTextDisplay(
             name="Predictors against propensity", context="ProjectContext", message=propensity_html

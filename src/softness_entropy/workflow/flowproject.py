@@ -15,28 +15,12 @@ project's ``templates/`` (where flow also looks), so that one warning is filtere
 import logging
 import sys
 from collections.abc import Callable
+from typing import Any, ClassVar
 
 from flow import FlowProject, IgnoreConditions
 from flow.errors import UserConditionError, UserOperationError
 
 log = logging.getLogger(__name__)
-
-#: operation name → which of its aggregates it is *for* (a precondition that never
-#: changes: ``equilibrate`` is for the hottest state of each chain, the propensity
-#: stage for its chosen states); the others are never eligible by design.  A run counts
-#: its remaining operations with it (:meth:`Project.remaining_operations`).
-APPLIES_TO: dict[str, Callable[..., bool]] = {}
-
-
-def applies_to(predicate: Callable[..., bool]) -> Callable:
-    """Precondition of an operation that selects the aggregates it is for, registered
-    so that a run can count what is left (use it above ``@Project.operation``)."""
-
-    def decorate(function: Callable) -> Callable:
-        APPLIES_TO[function.__name__] = predicate
-        return Project.pre(predicate)(function)
-
-    return decorate
 
 
 class _NoPackageTemplateWarning(logging.Filter):
@@ -55,6 +39,20 @@ logging.getLogger("flow.project").addFilter(_NoPackageTemplateWarning())
 class Project(FlowProject):
     """The softness / excess-entropy workflow (operations: see ``project.py``)."""
 
+    #: operation name → its :class:`~.pipeline.Stage` (filled by :func:`~.pipeline.stage`)
+    stages: ClassVar[dict[str, Any]] = {}
+
+    def condition_memo(self, key: Any, stamps: Any, compute: Callable[[], Any]) -> Any:
+        """``compute()``, kept on this project instance under ``key`` while ``stamps``
+        (what the answer depends on, e.g. file stamps) are unchanged: a condition every
+        job of a system asks is answered once per change, and the memo ends with the
+        command."""
+        memo = self.__dict__.setdefault("_condition_memo", {})
+        cached = memo.get(key)
+        if cached is None or cached[0] != stamps:
+            cached = memo[key] = (stamps, compute())
+        return cached[1]
+
     def check_documents(self) -> None:
         """Read every job document and the project's once, so a document damaged or
         edited into invalid JSON is reported by name before any condition is
@@ -67,14 +65,15 @@ class Project(FlowProject):
 
     def remaining_operations(self) -> list[str]:
         """Names of the (operation, aggregate) pairs not yet complete (post-conditions)
-        among those each operation is for (:data:`APPLIES_TO`), one entry per pair."""
+        among those each operation is for (its stage's ``selects``), one entry per pair."""
         names = []
         with self._buffered():
             for _, aggregate, group in self._generate_selected_aggregate_groups():
                 name = group.name
                 if name not in self.operations:
                     continue
-                selected = APPLIES_TO.get(name)
+                spec = self.stages.get(name)
+                selected = spec.selects if spec is not None else None
                 if selected is not None and not selected(*aggregate):
                     continue
                 if not self.operations[name]._complete(aggregate):

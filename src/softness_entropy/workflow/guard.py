@@ -12,7 +12,10 @@ a computation.  :func:`exclusive` wraps every operation of the workflow:
    directory, or for an aggregate in the project's ``.locks`` directory); if another
    process holds it, the operation is skipped here with a warning;
 3. under the lock, an operation that another process completed meanwhile (its
-   post-conditions hold) is not run again.
+   post-conditions hold) is not run again;
+4. the job files it reads are checked against the SHA-256 their writers stored (a
+   truncated, damaged or replaced input is an error naming the file and the operation
+   to re-run, before anything is computed).
 """
 
 from __future__ import annotations
@@ -54,9 +57,10 @@ def _lock_location(jobs: tuple, operation: str) -> tuple[Path, str]:
     return directory, f"{operation}-{digest}"
 
 
-def exclusive(*completed: Callable[..., bool]) -> Callable:
+def exclusive(*completed: Callable[..., bool], reads: tuple = ()) -> Callable:
     """Decorate an operation so that it runs in one process at a time and only if not
-    ``completed`` (its post-conditions) once the lock is held.
+    ``completed`` (its post-conditions) once the lock is held; then every file of
+    ``reads`` (:class:`~.products.Product`) is checked on every job before it runs.
 
     signac-flow evaluates conditions before it runs an operation and does not lock, so
     two ``project.py run`` processes on one data space would both run an eligible
@@ -74,6 +78,9 @@ def exclusive(*completed: Callable[..., bool]) -> Callable:
                     if completed and all(done(*jobs) for done in completed):
                         log.info("%s on %s: already completed elsewhere", name, directory)
                         return None
+                    for job in jobs:
+                        for product in reads:
+                            product.path(job)
                     log.info("running %s on %s", name, directory)
                     return function(*jobs)
             except OperationLocked as err:

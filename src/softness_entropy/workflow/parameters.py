@@ -404,6 +404,13 @@ def check_box(params: Mapping[str, Any], box_length: float, where: str) -> None:
         )
 
 
+def propensity_settings(params: Mapping[str, Any]) -> dict[str, Any]:
+    """The propensity parameters that shape an ensemble (which states are chosen
+    does not: a state keeps its ensemble when the selection grows)."""
+    selection = {"propensity_temperatures", "propensity_replicas"}
+    return {k: params[k] for k in sorted(PROPENSITY_PARAMETERS - selection)}
+
+
 def job_parameters(job) -> dict[str, Any]:
     """The run parameters of the job's data space (project document), validated, with
     the documented defaults for parameters added to the code after it was made.  The

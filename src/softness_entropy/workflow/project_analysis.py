@@ -21,24 +21,27 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from flow import aggregator
-
-from .directives import analysis_directives
-from .flowproject import Project
-from .guard import exclusive
+from .conditions import figure_inputs
 from .parameters import AUTHORS_PR_ANALYSIS, reference_scale
-from .provenance import file_made_from, made_from
-from .simulation import parameters
-from .softness import has_softness
-from .storage import checked_input, document, has_record, read_record, set_record
+from .parameters import job_parameters as parameters
+from .pipeline import stage
+from .products import (
+    ANALYSIS_DIR,
+    DYNAMICS,
+    DYNAMICS_PLOT,
+    EQUILIBRATED,
+    FIGURES_DIR,
+    INHERENT,
+    PHOP,
+    REARRANGEMENTS_PLOT,
+    RESULTS_CSV,
+    SOFTNESS,
+    SYSTEM_SCHEMA,
+    system_file,
+)
+from .provenance import made_from
+from .storage import document, read_record, set_record
 
-ANALYSIS_DIR = "analysis"
-#: version of the per-system record, in its file name: a file an older version of
-#: fit_arrhenius_barriers wrote is neither read nor taken for a current one
-SYSTEM_SCHEMA = 3
-FIGURES_DIR = "figures"
-RESULTS_DIR = "results"
-FIGURES = ("figure1", "figure2", "figure3", "figure4", "figure5", "figure6")
 #: the strata edges (5th/95th percentiles of S and s2 over a system) come from at most
 #: this many values per job, at a regular stride: exact below (the smoke and demo
 #: profiles), far below the bin width at the paper scale (2.6e7 values per job)
@@ -54,51 +57,6 @@ SOFTNESS_FIELDS = (
     "P_S_positive_given_R",
     "P_R_given_S_positive",
 )
-
-
-def softness_file(job) -> str:
-    return checked_input(job, "softness.h5", "softness", "compute_softness_and_s2")
-
-
-def system_file(job) -> Path:
-    sp = job.cached_statepoint
-    name = f"system_delta{sp['delta']}_rho{sp['rho']}.v{SYSTEM_SCHEMA}.json"
-    return Path(job.project.path) / ANALYSIS_DIR / name
-
-
-def has_system_analysis(*jobs) -> bool:
-    """Every system of ``jobs`` has its analysis file, made from exactly its current
-    jobs' softness values (:mod:`.provenance`)."""
-    systems: dict[Path, list] = {}
-    for job in jobs:
-        systems.setdefault(system_file(job), []).append(job)
-    return all(
-        file_made_from(path) == made_from(members, "softness") for path, members in systems.items()
-    )
-
-
-def figure_inputs(jobs) -> dict[str, str]:
-    """{system analysis file: SHA-256} of every system of ``jobs`` (what the figures,
-    the results and the validation table are made from)."""
-    from ..files import file_digest
-    from .storage import digest_key
-
-    paths = sorted({system_file(job) for job in jobs})
-    # document keys may not contain dots (signac)
-    return {digest_key(p.name): file_digest(p) if p.is_file() else "" for p in paths}
-
-
-def has_figures(*jobs) -> bool:
-    project = jobs[0].project
-    root = Path(project.path)
-    return (
-        has_record(project, "results")
-        and document(project).get("figures_made_from") == figure_inputs(jobs)
-        and (root / RESULTS_DIR / "results.csv").exists()
-        and (root / RESULTS_DIR / "validation.md").exists()
-        and all((root / FIGURES_DIR / f"{name}.png").exists() for name in FIGURES)
-        and all(job.isfile("rearrangements.png") for job in jobs)
-    )
 
 
 #: the alternative conventions the validation report varies, one at a time from the
@@ -135,8 +93,8 @@ def _rearrangement_arrays(job, p_soft: float) -> dict:
 
     from ..files import read_h5
 
-    data = read_h5(softness_file(job), "compute_softness_and_s2")
-    phop = read_h5(checked_input(job, "phop.h5", "phop", "compute_phop"), "compute_phop")
+    data = read_h5(SOFTNESS.fn(job), SOFTNESS.writer)
+    phop = read_h5(PHOP.fn(job), PHOP.writer)
     rows = np.arange(len(phop["phop"]))
     h = int(phop["attrs/half_window"])
     rearranging = phop["phop"] > p_soft
@@ -294,8 +252,8 @@ def _grouped_s2(jobs, t_value, edges, params) -> dict:
 
     frames, groups = [], []
     for job in [j for j in jobs if j.cached_statepoint["T"] == t_value]:
-        data = read_h5(softness_file(job), "compute_softness_and_s2")
-        inherent = checked_input(job, "inherent.gsd", "inherent_structures", "fire_minimize")
+        data = read_h5(SOFTNESS.fn(job), SOFTNESS.writer)
+        inherent = INHERENT.fn(job)
         with gsd.hoomd.open(inherent, mode="r") as inh:
             picks = np.unique(
                 np.linspace(0, len(inh) - 1, min(params["s2_strata_frames"], len(inh))).astype(int)
@@ -337,13 +295,7 @@ def collapse_record(strata: dict, s2_of_s: list[float]) -> dict:
     }
 
 
-@Project.pre(lambda *jobs: all(has_softness(j) for j in jobs))
-@Project.post(has_system_analysis)
-@Project.operation(
-    aggregator=aggregator.groupby(["delta", "rho"], sort_by="T"),
-    directives=analysis_directives(),
-)
-@exclusive(has_system_analysis)
+@stage
 def fit_arrhenius_barriers(*jobs):
     """Strata of S and local s2, P_R(T), Arrhenius barriers, T_A, the collapse, with
     bootstrap intervals, and their sensitivity to the open conventions (paper §III)."""
@@ -447,7 +399,7 @@ def fit_arrhenius_barriers(*jobs):
         "delta": sp0["delta"],
         "rho": sp0["rho"],
         "jobs": sorted(j.id for j in jobs),
-        "made_from": made_from(jobs, "softness"),
+        "made_from": made_from(jobs, SOFTNESS.record),
         "temperatures": t_values,
         "P_R_overall": overall,
         "supercooled": main["fitted"],
@@ -529,18 +481,17 @@ def job_plots(job) -> None:
     per-job views), from its files read through their digest checks."""
     import numpy as np
 
-    from ..files import read_h5
     from ..plotting.job_plots import dynamics_plot, rearrangements_plot
 
     sp = job.cached_statepoint
     title = f"Δ = {sp['delta']}, ρ = {sp['rho']}, T = {sp['T']}, replica {sp['replica']}"
     tau = read_record(job, "dynamics", "dynamics", ("tau_alpha",))["tau_alpha"]
-    with np.load(checked_input(job, "dynamics.npz", "dynamics", "dynamics")) as data:
-        dynamics_plot(Path(job.fn("dynamics.png")), title, data["times"], data["msd"],
+    with np.load(DYNAMICS.path(job)) as data:
+        dynamics_plot(Path(job.fn(DYNAMICS_PLOT)), title, data["times"], data["msd"],
                       data["fs"], np.nan if tau is None else tau)  # fmt: skip
-    phop = read_h5(checked_input(job, "phop.h5", "phop", "compute_phop"), "compute_phop")
-    soft = read_h5(softness_file(job), "compute_softness_and_s2")
-    rearrangements_plot(Path(job.fn("rearrangements.png")), title, phop["phop"],
+    phop = PHOP.read_h5(job)
+    soft = SOFTNESS.read_h5(job)
+    rearrangements_plot(Path(job.fn(REARRANGEMENTS_PLOT)), title, phop["phop"],
                         soft["softness"], soft["s2_local"])  # fmt: skip
 
 
@@ -548,21 +499,18 @@ def coldest_states(project, systems: list[dict]) -> list:
     """Each system's coldest state (first replica) as the figures show it
     (:class:`~softness_entropy.plotting.figures.ColdestState`), read through the digest
     checks; the first system's with its equilibrated configuration and S, s2 arrays."""
-    from ..files import read_h5
     from ..gsd_io import read_configuration
     from ..plotting.figures import ColdestState
-    from .simulation import EQUILIBRATED
 
     out = []
     for k, s in enumerate(systems):
         jobs = project.find_jobs({"delta": s["delta"], "rho": s["rho"]})
         job = min(jobs, key=lambda j: (j.cached_statepoint["T"], j.cached_statepoint["replica"]))
-        data = read_h5(softness_file(job), "compute_softness_and_s2")
+        data = SOFTNESS.read_h5(job)
         extra = {}
         if k == 0:
-            start = checked_input(job, EQUILIBRATED, "equilibration", "equilibrate")
-            extra = {"configuration": read_configuration(start), "softness": data["softness"],
-                     "s2_local": data["s2_local"]}  # fmt: skip
+            extra = {"configuration": read_configuration(EQUILIBRATED.path(job)),
+                     "softness": data["softness"], "s2_local": data["s2_local"]}  # fmt: skip
         state = {"delta": s["delta"], "T": job.cached_statepoint["T"]}
         out.append(ColdestState(**state, rdf_r=data["rdf/r"], rdf_g_aa=data["rdf/g"][0], **extra))
     return out
@@ -574,10 +522,7 @@ def load_systems(project) -> list[dict]:
     return sorted((json.loads(f.read_text()) for f in files), key=lambda d: d["delta"])
 
 
-@Project.pre(lambda *jobs: has_system_analysis(*jobs))
-@Project.post(has_figures)
-@Project.operation(aggregator=aggregator(), directives=analysis_directives())
-@exclusive(has_figures)
+@stage
 def make_figures(*jobs):
     """Figures 1–6 of the paper and the results table from the whole data space."""
     from ..analysis.validation import validate
@@ -590,9 +535,9 @@ def make_figures(*jobs):
     systems = load_systems(project)
     root = Path(project.path)
     make_all_figures(systems, coldest_states(project, systems), root / FIGURES_DIR)
-    rows = results_table(systems, root / RESULTS_DIR / "results.csv")
+    rows = results_table(systems, root / RESULTS_CSV)
     claims = validate(systems)
-    write_validation(systems, claims, root / RESULTS_DIR)
+    write_validation(systems, claims, root)
     set_record(project, "validation", claims)
     set_record(project, "results", rows)
     set_record(project, "figures_made_from", figure_inputs(jobs))

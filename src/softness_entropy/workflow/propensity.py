@@ -24,118 +24,30 @@ switches the stage off.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from flow import aggregator
-
-from .directives import analysis_directives, simulation_directives
-from .flowproject import Project, applies_to
-from .guard import exclusive
-from .parameters import DEFAULT_PARAMETERS, PROPENSITY_PARAMETERS
-from .provenance import made_from
-from .rearrangements import has_dynamics
-from .simulation import INHERENT, TRAJECTORY, has_production, label, parameters
-from .softness import SOFTNESS, has_softness
-from .storage import (
-    checked_input,
-    digests,
-    document,
-    file_stamp,
-    read_record,
-    set_record,
+from .parameters import job_parameters as parameters
+from .parameters import propensity_settings
+from .pipeline import stage
+from .products import (
+    CHECKPOINTS,
+    ENSEMBLE,
+    INHERENT,
+    PROPENSITY_CSV,
+    PROPENSITY_FIGURE,
+    RESULTS_DIR,
+    SCORES,
+    SOFTNESS,
+    TRAJECTORY,
 )
+from .provenance import made_from
+from .selection import label
+from .storage import digests, document, read_record, set_record
 
-ENSEMBLE = "isoconfigurational.h5"
-SCORES = "propensity.h5"
-SUMMARY_CSV = "results/propensity.csv"
-SUMMARY_FIGURE = "figures/propensity.png"
 #: the predictors scored, in the order of every table and figure
 PREDICTORS = ("softness", "s2_local", "is_energy", "voronoi_volume")
 #: plain and cage-relative displacements
 VARIANTS = ("plain", "cage")
-
-#: the chosen states' job ids, with the stamps of what they depend on
-_CHOSEN: dict[str, tuple[tuple, frozenset]] = {}
-
-
-def chosen_states(project) -> frozenset[str]:
-    """Ids of the jobs the stage runs on (module docstring); recomputed only when the
-    project document or the set of jobs changes (``status`` asks once per job)."""
-    import os
-
-    root = Path(project.path)
-    workspace = Path(project.workspace)
-    stamp = (
-        file_stamp(root / project.FN_DOCUMENT),
-        tuple(sorted(os.listdir(workspace))) if workspace.is_dir() else (),
-    )
-    cached = _CHOSEN.get(str(root))
-    if cached is not None and cached[0] == stamp:
-        return cached[1]
-    params = stored_parameters(project)
-    n_t, n_r = params["propensity_temperatures"], params["propensity_replicas"]
-    systems: dict[tuple, list] = {}
-    for job in project:
-        sp = job.cached_statepoint
-        systems.setdefault((sp["delta"], sp["rho"], sp["N"]), []).append(job)
-    chosen = set()
-    for jobs in systems.values():
-        temps = sorted({j.cached_statepoint["T"] for j in jobs})[:n_t]
-        reps = sorted({j.cached_statepoint["replica"] for j in jobs})[:n_r]
-        chosen |= {
-            j.id
-            for j in jobs
-            if j.cached_statepoint["T"] in temps and j.cached_statepoint["replica"] in reps
-        }
-    _CHOSEN[str(root)] = (stamp, frozenset(chosen))
-    return _CHOSEN[str(root)][1]
-
-
-def stored_parameters(project) -> dict:
-    """The data space's run parameters with the defaults of newer ones, read from the
-    document without validation (conditions; every operation validates them)."""
-    return {**DEFAULT_PARAMETERS, **document(project).get("parameters", {})}
-
-
-def is_propensity_state(job) -> bool:
-    return job.id in chosen_states(job.project)
-
-
-def settings(params: dict) -> dict:
-    """The propensity parameters that shape an ensemble (which states are chosen
-    does not: a state keeps its ensemble when the selection grows)."""
-    selection = {"propensity_temperatures", "propensity_replicas"}
-    return {k: params[k] for k in sorted(PROPENSITY_PARAMETERS - selection)}
-
-
-def has_ensemble(job) -> bool:
-    """The ensemble exists, was run with the current settings, on the current
-    production trajectory, with the current τα (its times and frames are in τα)."""
-    doc = document(job)
-    record = doc.get("isoconfigurational")
-    return (
-        isinstance(record, dict)
-        and job.isfile(ENSEMBLE)
-        and record.get("settings") == settings(stored_parameters(job.project))
-        and record.get("production_sha256") == doc.get("production", {}).get("sha256")
-        and record.get("tau_alpha") == doc.get("dynamics", {}).get("tau_alpha")
-    )
-
-
-def has_propensity(job) -> bool:
-    """The scores exist and were computed from the current ensemble, model, softness
-    values and inherent structures."""
-    doc = document(job)
-    record = doc.get("propensity")
-    return (
-        isinstance(record, dict)
-        and job.isfile(SCORES)
-        and record.get("ensemble_sha256") == doc.get("isoconfigurational", {}).get("sha256")
-        and record.get("model_sha256") == doc.get("softness_model", {}).get("sha256")
-        and record.get("softness_sha256") == doc.get("softness", {}).get("sha256")
-        and record.get("inherent_sha256") == doc.get("inherent_structures", {}).get("sha256")
-    )
 
 
 def ensemble_tau_alpha(job) -> float:
@@ -153,28 +65,21 @@ def ensemble_tau_alpha(job) -> float:
     return float(tau)
 
 
-@applies_to(is_propensity_state)
-@Project.pre(has_dynamics)
-@Project.pre(has_production)
-@Project.post(has_ensemble)
-@Project.operation(directives=simulation_directives())
-@exclusive(has_ensemble)
+@stage
 def isoconfigurational_ensemble(job):
     """M fresh-velocity NVT trajectories from each of C production frames → the
     propensity ⟨|Δr_i(t)|²⟩ of every A particle, plain and cage-relative."""
-    import hashlib
-
     import numpy as np
 
     from ..analysis.propensity import propensity_steps, start_frames
     from ..files import atomic_h5
     from ..runs.common import gsd_frame_count
-    from ..runs.isoconfigurational import run_isoconfigurational
+    from ..runs.isoconfigurational import run_identity, run_isoconfigurational
 
     params = parameters(job)
     sp = dict(job.cached_statepoint)
     tau = ensemble_tau_alpha(job)
-    trajectory = Path(checked_input(job, TRAJECTORY, "production", "production"))
+    trajectory = Path(TRAJECTORY.fn(job))
     frames = start_frames(
         gsd_frame_count(trajectory), params["frame_interval"], tau,
         params["propensity_spacing_tau_alpha"], params["propensity_configurations"],
@@ -183,19 +88,17 @@ def isoconfigurational_ensemble(job):
         tau, params["dt"], params["propensity_first_tau_alpha"],
         params["propensity_last_tau_alpha"], params["propensity_times_per_decade"],
     )  # fmt: skip
-    production_sha = document(job)["production"]["sha256"]
-    chosen = settings(params)
-    identity = hashlib.sha256(
-        json.dumps([sp, chosen, production_sha, tau, params["engine"]], sort_keys=True).encode()
-    ).hexdigest()
-    checkpoint = Path(job.fn("isoconfigurational.ckpt.npz"))
+    production_sha = document(job)[TRAJECTORY.record]["sha256"]
+    chosen = propensity_settings(params)
+    identity = run_identity(sp, chosen, production_sha, tau, params["engine"])
+    checkpoint = Path(job.fn(CHECKPOINTS["isoconfigurational"]))
     ensemble = run_isoconfigurational(
         sp, params, trajectory, frames, steps, params["propensity_trajectories"],
         checkpoint, identity, label(job, "isoconfigurational_ensemble"),
     )  # fmt: skip
     times = steps * params["dt"]
     atomic_h5(
-        job.fn(ENSEMBLE),
+        ENSEMBLE.fn(job),
         {
             "steps": steps,
             "times": times,
@@ -209,7 +112,7 @@ def isoconfigurational_ensemble(job):
     )
     set_record(
         job,
-        "isoconfigurational",
+        ENSEMBLE.record,
         {
             **ensemble.record,
             "settings": chosen,
@@ -217,7 +120,7 @@ def isoconfigurational_ensemble(job):
             "frames": frames.tolist(),
             "times_tau_alpha": (times / tau).tolist(),
             "production_sha256": production_sha,
-            "sha256": digests(job, ENSEMBLE),
+            "sha256": digests(job, ENSEMBLE.file),
         },
     )
     checkpoint.unlink(missing_ok=True)  # after the record: a kill between keeps the result
@@ -238,8 +141,7 @@ def starting_predictors(job, frames, a_index, params: dict) -> dict:
 
     sp = job.cached_statepoint
     mixture = Mixture.from_dict(params["mixture"])
-    inherent = checked_input(job, INHERENT, "inherent_structures", "fire_minimize")
-    scores = checked_input(job, SOFTNESS, "softness", "compute_softness_and_s2")
+    inherent, scores = INHERENT.fn(job), SOFTNESS.fn(job)
     out = {name: np.empty((len(frames), len(a_index))) for name in PREDICTORS}
     with h5py.File(scores, "r") as f:
         if not np.array_equal(f["a_index"][()], a_index):
@@ -258,23 +160,15 @@ def starting_predictors(job, frames, a_index, params: dict) -> dict:
     return out
 
 
-@applies_to(is_propensity_state)
-@Project.pre(has_ensemble)
-@Project.pre(has_softness)
-@Project.post(has_propensity)
-@Project.operation(directives=analysis_directives())
-@exclusive(has_propensity)
+@stage
 def score_propensity(job):
     """Pearson and Spearman correlation of S, local s2, IS energy and Voronoi volume
     with the propensity at each time, bootstrap intervals over configurations."""
     from ..analysis.propensity import correlation_with_propensity
-    from ..files import atomic_h5, read_h5
+    from ..files import atomic_h5
 
     params = parameters(job)
-    ensemble = read_h5(
-        checked_input(job, ENSEMBLE, "isoconfigurational", "isoconfigurational_ensemble"),
-        "isoconfigurational_ensemble",
-    )
+    ensemble = ENSEMBLE.read_h5(job)
     predictors = starting_predictors(job, ensemble["frames"], ensemble["a_index"], params)
     curves: dict = {}
     for name, values in predictors.items():
@@ -298,14 +192,14 @@ def score_propensity(job):
     }
     # the curves are in the file too: its digest (the summary's made_from) names them
     atomic_h5(
-        job.fn(SCORES),
+        SCORES.fn(job),
         {**{f"predictors/{k}": v for k, v in predictors.items()}, **curve_arrays,
          "times_tau_alpha": ensemble["times_tau_alpha"]},
     )  # fmt: skip
     doc = document(job)
     set_record(
         job,
-        "propensity",
+        SCORES.record,
         {
             "times_tau_alpha": ensemble["times_tau_alpha"].tolist(),
             "tau_alpha": doc["isoconfigurational"]["tau_alpha"],
@@ -315,60 +209,27 @@ def score_propensity(job):
             "model_sha256": doc["softness_model"]["sha256"],
             "softness_sha256": doc["softness"]["sha256"],
             "inherent_sha256": doc["inherent_structures"]["sha256"],
-            "sha256": digests(job, SCORES),
+            "sha256": digests(job, SCORES.file),
         },
     )
 
 
-def summary_inputs(jobs) -> dict:
-    states = [j for j in jobs if is_propensity_state(j)]
-    return made_from(states, "propensity")
-
-
-def has_propensity_summary(*jobs) -> bool:
-    project = jobs[0].project
-    root = Path(project.path)
-    return (
-        (root / SUMMARY_CSV).is_file()
-        and (root / SUMMARY_FIGURE).is_file()
-        and document(project).get("propensity_made_from") == summary_inputs(jobs)
-    )
-
-
-def any_propensity_state(*jobs) -> bool:
-    return any(is_propensity_state(j) for j in jobs)
-
-
-def all_states_scored(*jobs) -> bool:
-    states = [j for j in jobs if is_propensity_state(j)]
-    return bool(states) and all(has_propensity(j) for j in states)
-
-
-@applies_to(any_propensity_state)
-@Project.pre(all_states_scored)
-@Project.post(has_propensity_summary)
-@Project.operation(aggregator=aggregator(), directives=analysis_directives())
-@exclusive(has_propensity_summary)
-def summarize_propensity(*jobs):
+@stage
+def summarize_propensity(*states):
     """The propensity table (``results/propensity.csv``), its figure and the summary
     in the project document."""
     from ..analysis.propensity import curve_summary
     from ..files import atomic_text
     from ..plotting.propensity import PropensityPanel, propensity_figure
 
-    project = jobs[0].project
+    project = states[0].project
     root = Path(project.path)
-    states = sorted(
-        (j for j in jobs if is_propensity_state(j)),
-        key=lambda j: (j.cached_statepoint["delta"], j.cached_statepoint["rho"],
-                       j.cached_statepoint["T"], j.cached_statepoint["replica"]),
-    )  # fmt: skip
     lines = ["delta,rho,T,replica,predictor,displacement,t_over_tau_alpha,"
              "pearson,pearson_lo,pearson_hi,spearman,spearman_lo,spearman_hi"]  # fmt: skip
     summary, panels = [], []
     for job in states:
         sp = job.cached_statepoint
-        record = read_record(job, "propensity", "score_propensity")
+        record = read_record(job, SCORES.record, SCORES.writer)
         times = record["times_tau_alpha"]
         for name in PREDICTORS:
             for variant in VARIANTS:
@@ -388,8 +249,8 @@ def summarize_propensity(*jobs):
         panels.append(PropensityPanel(delta=sp["delta"], rho=sp["rho"], T=sp["T"],
                                       replica=sp["replica"], times_tau_alpha=times,
                                       curves=record["curves"]))  # fmt: skip
-    (root / "results").mkdir(exist_ok=True)
-    atomic_text(root / SUMMARY_CSV, "\n".join(lines) + "\n")
-    propensity_figure(panels, PREDICTORS, root / SUMMARY_FIGURE)
+    (root / RESULTS_DIR).mkdir(exist_ok=True)
+    atomic_text(root / PROPENSITY_CSV, "\n".join(lines) + "\n")
+    propensity_figure(panels, PREDICTORS, root / PROPENSITY_FIGURE)
     set_record(project, "propensity", summary)
-    set_record(project, "propensity_made_from", summary_inputs(jobs))
+    set_record(project, "propensity_made_from", made_from(states, SCORES.record))

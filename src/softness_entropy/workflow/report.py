@@ -14,9 +14,14 @@ import math
 from pathlib import Path
 
 from ..files import atomic_text
-
-VALIDATION_MD = "validation.md"
-VALIDATION_CSV = "validation.csv"
+from .products import (
+    ANALYSIS_DIR,
+    FIGURES_DIR,
+    PROPENSITY_CSV,
+    RESULTS_CSV,
+    VALIDATION_CSV,
+    VALIDATION_MD,
+)
 
 
 def _num(value, digits: int = 3) -> str:
@@ -66,8 +71,9 @@ def sensitivity_lines(systems: list[dict]) -> list[str]:
     return lines
 
 
-def write_validation(systems: list[dict], rows: list[dict], directory: Path) -> None:
-    """``validation.md`` and ``validation.csv`` in ``directory``."""
+def write_validation(systems: list[dict], rows: list[dict], root: Path) -> None:
+    """The claims table (``results/validation.md``, ``results/validation.csv``) of the
+    project at ``root``."""
     md = [
         "# The paper's claims, checked by this data space",
         "",
@@ -84,12 +90,12 @@ def write_validation(systems: list[dict], rows: list[dict], directory: Path) -> 
         )
     md += ["", "## How the open conventions move the results", "",
            *sensitivity_lines(systems), ""]  # fmt: skip
-    atomic_text(directory / VALIDATION_MD, "\n".join(md))
+    atomic_text(root / VALIDATION_MD, "\n".join(md))
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
     writer.writeheader()
     writer.writerows(rows)
-    atomic_text(directory / VALIDATION_CSV, buf.getvalue())
+    atomic_text(root / VALIDATION_CSV, buf.getvalue())
 
 
 def results_guide(root: Path, dashboard_command: str) -> str:
@@ -97,14 +103,14 @@ def results_guide(root: Path, dashboard_command: str) -> str:
     (printed at the end of ``project.py run``); empty before ``make_figures`` ran."""
     root = Path(root)
     rows = [
-        ("figures", "figures/", "Figures 1–6 of the paper (PNG, PDF)"),
-        ("results table", "results/results.csv", "per system: T_A, barriers, D*_A(s2)…"),
-        ("claims checked", f"results/{VALIDATION_MD}", "the paper's claims, with numbers"),
-        ("propensity", "results/propensity.csv", "correlations with propensity"),
-        ("per system", "analysis/", "each system's analysis (JSON)"),
+        ("figures", f"{FIGURES_DIR}/", "Figures 1–6 of the paper (PNG, PDF)"),
+        ("results table", RESULTS_CSV, "per system: T_A, barriers, D*_A(s2)…"),
+        ("claims checked", VALIDATION_MD, "the paper's claims, with numbers"),
+        ("propensity", PROPENSITY_CSV, "correlations with propensity"),
+        ("per system", f"{ANALYSIS_DIR}/", "each system's analysis (JSON)"),
     ]
     present = [row for row in rows if (root / row[1]).exists()]
-    if not (root / "results" / VALIDATION_MD).exists():
+    if not (root / VALIDATION_MD).exists():
         return ""
     width = max(len(name) for name, _, _ in present)
     lines = [f"Results in {root}:"]

@@ -44,17 +44,14 @@ EDGE_STRIDE = 10
 
 def _job_inputs(job, params: dict) -> dict:
     """phop (rows × A), its half window, and the inherent-structure file of a job."""
-    from ..files import read_h5
-    from .rearrangements import PHOP
-    from .simulation import INHERENT
-    from .storage import checked_input
+    from .products import INHERENT, PHOP
 
-    data = read_h5(checked_input(job, PHOP, "phop", "compute_phop"), "compute_phop")
+    data = PHOP.read_h5(job)
     return {
         "phop": data["phop"],
         "a_index": data["a_index"],
         "half_window": int(data["attrs/half_window"]),
-        "inherent": checked_input(job, INHERENT, "inherent_structures", "fire_minimize"),
+        "inherent": INHERENT.path(job),
     }
 
 
@@ -65,10 +62,12 @@ def _train(jobs, params: dict, seed: int):
 
     from ..analysis.events import training_events
     from ..analysis.softness import train_softness
+    from ..analysis.structure import StructureGrid, event_features
+    from ..gsd_io import frames_of
     from .parameters import separations_in_frames
-    from .softness import event_features, grid_of, training_jobs
+    from .selection import training_jobs
 
-    grid = grid_of(params)
+    grid = StructureGrid.from_parameters(params)
     features, labels = [], []
     for job in training_jobs(jobs, params["svm_training_temperatures"]):
         data = _job_inputs(job, params)
@@ -78,7 +77,8 @@ def _train(jobs, params: dict, seed: int):
         frames = np.concatenate([soft.frames, hard.frames]) + offset
         particles = data["a_index"][np.concatenate([soft.particles, hard.particles])]
         labels.append(np.r_[np.ones(len(soft), np.int8), np.zeros(len(hard), np.int8)])
-        features.append(event_features(data["inherent"], frames, particles, grid))
+        with frames_of(data["inherent"]) as configuration_at:
+            features.append(event_features(configuration_at, frames, particles, grid))
     sp = jobs[0].cached_statepoint
     model = train_softness(np.concatenate(features), np.concatenate(labels), grid=grid,
                            system={"delta": sp["delta"], "rho": sp["rho"]}, seed=seed,

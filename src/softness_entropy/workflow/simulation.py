@@ -1,83 +1,39 @@
-"""Simulation operations (paper §II.A): equilibrate → quench → production → FIRE-minimize.
+"""Simulation operations (paper §II.A): equilibrate → quench → dynamics → production →
+FIRE-minimize.  Each reads its inputs, calls one driver of :mod:`softness_entropy.runs`
+and writes its record.
 
 * ``equilibrate``: the hottest state of each (Δ, ρ, replica, N) chain, from a cubic
   lattice with random species, melted and equilibrated in the liquid;
 * ``quench``: every colder state starts from the final state of the next-hotter one
   (the paper's temperature quench) and waits a number of τα measured on the fly;
+* ``dynamics``: the dynamics window, an NVT run from the equilibrated state with
+  log-periodic frames (``dynamics.gsd``) lasting until the A particles' MSD is several
+  σ² and ≥ ``dynamics_tau_alpha`` τα have passed; MSD → D_A and D*_A; F_s(Q, t) → τα
+  (*the* τα of the state), all with bootstrap errors over particle groups.  Arrays in
+  ``dynamics.npz`` (``times`` τ, ``msd`` σ², ``fs``, ``origins`` per lag), scalars in
+  ``job.doc["dynamics"]``;
 * ``production``: a trajectory with a frame every ``frame_interval`` τ;
 * ``fire_minimize``: the inherent structure of every production frame.
 
-Files per job: ``equilibrated.gsd``, ``trajectory.gsd``, ``inherent.gsd`` (and
-``*.ckpt.npz`` checkpoints while running).  Records (with provenance) in the job
-document under ``equilibration``, ``production``, ``inherent_structures``.
+Files per job: ``equilibrated.gsd``, ``dynamics.gsd``, ``dynamics.npz``,
+``trajectory.gsd``, ``inherent.gsd`` (and ``*.ckpt.npz`` checkpoints while running).
+Records (with provenance) in the job document under ``equilibration``,
+``dynamics_window``, ``dynamics``, ``production``, ``inherent_structures``.
 """
 
 from __future__ import annotations
 
-import logging
+from pathlib import Path
 
-from .directives import simulation_directives
-from .flowproject import Project, applies_to
-from .guard import exclusive
 from .parameters import job_parameters as parameters
-from .storage import checked_input, digests, drop_record, has_record, set_record
-
-log = logging.getLogger(__name__)
-
-EQUILIBRATED = "equilibrated.gsd"
-TRAJECTORY = "trajectory.gsd"
-INHERENT = "inherent.gsd"
+from .parameters import msd_target_required, reference_scale
+from .pipeline import stage
+from .products import CHECKPOINTS, DYNAMICS, DYNAMICS_TRAJECTORY, EQUILIBRATED, INHERENT, TRAJECTORY
+from .selection import chain, hotter, label
+from .storage import digests, drop_record, has_record, read_record, set_record
 
 
-def chain(job) -> list:
-    """Jobs of the job's (Δ, ρ, replica, N) cascade, hottest first."""
-    sp = job.cached_statepoint
-    keys = {k: sp[k] for k in ("delta", "rho", "replica", "N")}
-    return sorted(job.project.find_jobs(keys), key=lambda j: -j.cached_statepoint["T"])
-
-
-def hotter(job):
-    """The next-hotter job of the cascade, or None for the hottest."""
-    jobs = chain(job)
-    index = [j.id for j in jobs].index(job.id)
-    return jobs[index - 1] if index > 0 else None
-
-
-def label(job, operation: str) -> str:
-    sp = job.cached_statepoint
-    return f"{operation} Δ={sp['delta']} ρ={sp['rho']} T={sp['T']} r={sp['replica']} [{job.id[:8]}]"
-
-
-# -- conditions ---------------------------------------------------------------------
-def is_equilibrated(job) -> bool:
-    return has_record(job, "equilibration") and job.isfile(EQUILIBRATED)
-
-
-def is_hottest(job) -> bool:
-    return hotter(job) is None
-
-
-def is_colder_rung(job) -> bool:
-    return not is_hottest(job)
-
-
-def hotter_is_equilibrated(job) -> bool:
-    up = hotter(job)
-    return up is not None and is_equilibrated(up)
-
-
-def has_production(job) -> bool:
-    return has_record(job, "production") and job.isfile(TRAJECTORY)
-
-
-def has_inherent_structures(job) -> bool:
-    return has_record(job, "inherent_structures") and job.isfile(INHERENT)
-
-
-# -- operations ---------------------------------------------------------------------
 def _equilibrate(job, start, melt: bool) -> None:
-    from pathlib import Path
-
     from ..runs.equilibration import EquilibrationFailed, equilibrate_state, wait_for_index
 
     params = parameters(job)
@@ -91,8 +47,8 @@ def _equilibrate(job, start, melt: bool) -> None:
             start,
             melt=melt,
             wait_tau_alpha=wait_for_index(index, len(jobs), params),
-            checkpoint=Path(job.fn("equilibration.ckpt.npz")),
-            output=Path(job.fn(EQUILIBRATED)),
+            checkpoint=Path(job.fn(CHECKPOINTS["equilibration"])),
+            output=Path(EQUILIBRATED.fn(job)),
             label=label(job, "quench" if not melt else "equilibrate"),
         )
     except EquilibrationFailed as err:
@@ -101,14 +57,11 @@ def _equilibrate(job, start, melt: bool) -> None:
         raise
     drop_record(job, "equilibration_failure")
     record["started_from"] = up.id if up is not None else "lattice"
-    record["sha256"] = digests(job, EQUILIBRATED)
-    set_record(job, "equilibration", record)
+    record["sha256"] = digests(job, EQUILIBRATED.file)
+    set_record(job, EQUILIBRATED.record, record)
 
 
-@applies_to(is_hottest)
-@Project.post(is_equilibrated)
-@Project.operation(directives=simulation_directives())
-@exclusive(is_equilibrated)
+@stage
 def equilibrate(job):
     """Melt the cubic lattice at the chain's highest T and equilibrate (paper §II.A)."""
     from ..runs.equilibration import lattice_start
@@ -117,89 +70,111 @@ def equilibrate(job):
     _equilibrate(job, start, melt=True)
 
 
-@applies_to(is_colder_rung)
-@Project.pre(hotter_is_equilibrated)
-@Project.post(is_equilibrated)
-@Project.operation(directives=simulation_directives())
-@exclusive(is_equilibrated)
+@stage
 def quench(job):
     """Start from the next-hotter state's final configuration and equilibrate at T."""
     from ..gsd_io import read_configuration
 
-    up = hotter(job)
-    writer = "equilibrate" if is_hottest(up) else "quench"
-    start = read_configuration(checked_input(up, EQUILIBRATED, "equilibration", writer))
+    start = read_configuration(EQUILIBRATED.path(hotter(job)))
     _equilibrate(job, start, melt=False)
 
 
-def has_dynamics(job) -> bool:
-    from .rearrangements import has_dynamics as done
-
-    return done(job)
-
-
-def inherent_structure_window(params: dict, tau_alpha: float) -> float:
-    """Length of the inherent-structure window (τ): ``production_time``, or
-    ``is_window_tau_alpha`` × τα where that is longer, so that the coldest states hold
-    as many independent rearrangements per particle as the warmer ones (§II.B)."""
-    import math
-
-    if not math.isfinite(tau_alpha):
-        return params["production_time"]
-    n = math.ceil(params["is_window_tau_alpha"] * tau_alpha / params["frame_interval"])
-    return max(params["production_time"], n * params["frame_interval"])
-
-
-@Project.pre(is_equilibrated)
-@Project.pre(has_dynamics)
-@Project.post(has_production)
-@Project.operation(directives=simulation_directives())
-@exclusive(has_production)
-def production(job):
-    """The inherent-structure window: a frame every ``frame_interval`` τ (paper §II.B:
-    1 τ) for :func:`inherent_structure_window` (τα from the ``dynamics`` record)."""
-    import math
-    from pathlib import Path
-
-    from ..runs.production import run_production
-    from .storage import read_record
+@stage
+def dynamics(job):
+    """The dynamics window (log-periodic frames, as long as the state needs) → MSD →
+    D_A, D*_A; F_s(Q = 7.14, t) → τα of the A particles, with bootstrap errors (§II.A)."""
+    from ..analysis.dynamics import window_dynamics
+    from ..files import atomic_savez
+    from ..gsd_io import read_trajectory
 
     params = parameters(job)
-    dyn = read_record(job, "dynamics", "dynamics", ("tau_alpha", "time"))
-    tau = float("nan") if dyn["tau_alpha"] is None else dyn["tau_alpha"]
-    if not math.isfinite(tau):
-        # F_s never reached 1/e within the dynamics window: τα is longer than it
-        tau = max(dyn.get("tau_alpha_equilibration") or 0.0, dyn["time"])
-    window = inherent_structure_window(params, tau)
+    sp = job.cached_statepoint
+    tau_eq = read_record(job, EQUILIBRATED.record, EQUILIBRATED.writer_of(job),
+                         ("tau_alpha",))["tau_alpha"]  # fmt: skip
+    # the MD run is recorded on its own, so that the analysis below can be re-run
+    # (drop the "dynamics" record) without repeating it
+    if has_record(job, DYNAMICS_TRAJECTORY.record):
+        run = read_record(job, DYNAMICS_TRAJECTORY.record, "dynamics", ("block_steps",))
+        trajectory = DYNAMICS_TRAJECTORY.path(job)
+    else:
+        run = _dynamics_window(job, params, float(tau_eq))
+        trajectory = DYNAMICS_TRAJECTORY.fn(job)
+    steps, positions, _ = read_trajectory(trajectory)
+    found = window_dynamics(steps, positions, run["block_steps"], dt=params["dt"],
+                            q_vector=params["q_vector"], msd_min=params["msd_min"])  # fmt: skip
+    atomic_savez(DYNAMICS.fn(job), times=found.times, msd=found.msd, fs=found.fs,
+                 origins=found.origins)  # fmt: skip
+    measured = found.record(sp["rho"], sp["T"], run["time"])
+    set_record(
+        job,
+        DYNAMICS.record,
+        {
+            **{k: v for k, v in run.items() if k != "sha256"},
+            **measured,
+            # the equilibration tracker's τα is an on-the-fly estimate; the window's is
+            # *the* τα of the state
+            "tau_alpha_equilibration": float(tau_eq),
+            "sha256": digests(job, DYNAMICS.file),
+        },
+    )
+
+
+def _dynamics_window(job, params: dict, tau_eq: float) -> dict:
+    """Run the dynamics window of ``job`` (MSD target where ``dynamics_msd_where``
+    requires it) and record it under ``dynamics_window``."""
+    from ..runs.dynamics_window import run_dynamics_window
+
+    sp = job.cached_statepoint
+    t_ref = sp["T"] / reference_scale(job.project, sp["delta"], sp["rho"])
+    required = msd_target_required(params, t_ref)
+    run = run_dynamics_window(
+        dict(sp),
+        params if required else {**params, "dynamics_msd_target": 0.0},
+        start=Path(EQUILIBRATED.fn(job)),
+        tau_alpha=tau_eq,
+        output=Path(DYNAMICS_TRAJECTORY.fn(job)),
+        checkpoint=Path(job.fn(CHECKPOINTS["dynamics"])),
+        label=label(job, "dynamics"),
+    )
+    run["sha256"] = digests(job, DYNAMICS_TRAJECTORY.file)
+    run["msd_target_required"] = required
+    set_record(job, DYNAMICS_TRAJECTORY.record, run)
+    return run
+
+
+@stage
+def production(job):
+    """The inherent-structure window: a frame every ``frame_interval`` τ (paper §II.B:
+    1 τ) for ``inherent_structure_window`` (τα from the ``dynamics`` record)."""
+    from ..runs.production import inherent_structure_window, run_production, window_tau_alpha
+
+    params = parameters(job)
+    dyn = read_record(job, DYNAMICS.record, "dynamics", ("tau_alpha", "time"))
+    window = inherent_structure_window(params, window_tau_alpha(dyn))
     record = run_production(
         dict(job.cached_statepoint),
         {**params, "production_time": window},
-        start=Path(checked_input(job, EQUILIBRATED, "equilibration", "equilibrate")),
-        trajectory=Path(job.fn(TRAJECTORY)),
-        checkpoint=Path(job.fn("production.ckpt.npz")),
+        start=Path(EQUILIBRATED.fn(job)),
+        trajectory=Path(TRAJECTORY.fn(job)),
+        checkpoint=Path(job.fn(CHECKPOINTS["production"])),
         label=label(job, "production"),
     )
-    record["sha256"] = digests(job, TRAJECTORY)
+    record["sha256"] = digests(job, TRAJECTORY.file)
     record["window"] = window
-    set_record(job, "production", record)
+    set_record(job, TRAJECTORY.record, record)
 
 
-@Project.pre(has_production)
-@Project.post(has_inherent_structures)
-@Project.operation(directives=simulation_directives())
-@exclusive(has_inherent_structures)
+@stage
 def fire_minimize(job):
     """Inherent structures: FIRE minimisation of every production frame (paper §II.A)."""
-    from pathlib import Path
-
     from ..runs.inherent import run_inherent_structures
 
     record = run_inherent_structures(
         dict(job.cached_statepoint),
         parameters(job),
-        trajectory=Path(checked_input(job, TRAJECTORY, "production", "production")),
-        output=Path(job.fn(INHERENT)),
+        trajectory=Path(TRAJECTORY.fn(job)),
+        output=Path(INHERENT.fn(job)),
         label=label(job, "fire_minimize"),
     )
-    record["sha256"] = digests(job, INHERENT)
-    set_record(job, "inherent_structures", record)
+    record["sha256"] = digests(job, INHERENT.file)
+    set_record(job, INHERENT.record, record)

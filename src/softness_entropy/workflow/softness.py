@@ -20,34 +20,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flow import aggregator
-
-from .directives import analysis_directives
-from .flowproject import Project
-from .guard import exclusive
+from .parameters import job_parameters as parameters
+from .pipeline import stage
+from .products import INHERENT, PHOP, SOFTNESS, TRAINING, TRAJECTORY, model_path
 from .provenance import made_from
-from .rearrangements import PHOP, has_phop
-from .simulation import INHERENT, TRAJECTORY, parameters
-from .storage import checked_input, digests, document, file_stamp, has_record, set_record
-
-TRAINING = "training.h5"
-SOFTNESS = "softness.h5"
-
-
-def system_key(sp) -> tuple[float, float]:
-    return (sp["delta"], sp["rho"])
-
-
-def model_path(job) -> Path:
-    """The softness model file of the job's system (project directory)."""
-    delta, rho = system_key(job.cached_statepoint)
-    return Path(job.project.path) / "models" / f"softness_delta{delta}_rho{rho}.npz"
-
-
-def grid_of(params: dict):
-    from ..analysis.structure import StructureGrid
-
-    return StructureGrid(params["mu_min"], params["mu_max"], params["mu_step"], params["mu_width"])
+from .selection import training_jobs
+from .storage import digests, document, set_record
 
 
 def checked_model(job) -> Path:
@@ -68,151 +46,56 @@ def checked_model(job) -> Path:
     return path
 
 
-def has_training_set(job) -> bool:
-    return has_record(job, "training_set") and job.isfile(TRAINING)
-
-
-def has_model(*jobs) -> bool:
-    """The system's model exists and was trained on exactly these jobs' training sets
-    (:mod:`.provenance`: a job added to the system makes it stale)."""
-    if not all(path.exists() for path in {model_path(job) for job in jobs}):
-        return False
-    docs = [document(job) for job in jobs]  # each read once (status at paper scale)
-    if not all("softness_model" in doc for doc in docs):
-        return False
-    current = made_from(jobs, "training_set", docs)
-    return all(doc["softness_model"].get("made_from") == current for doc in docs)
-
-
-#: has_system_model's last answer per model file, with the stat stamps it depends on
-_SYSTEM_MODEL: dict[Path, tuple[tuple, bool]] = {}
-
-
-def has_system_model(job) -> bool:
-    """train_svm has completed for the job's whole system (every job's record written:
-    a model saved by a run killed before it recorded it is not used).
-
-    Every job of a system asks the same question: the answer is reused while no
-    document of the system and not the model file changed (signac writes documents by
-    atomic replace), so ``project.py status`` reads each document once, not once per
-    job of its system (measured on 210 paper-scale jobs with 5 kB documents, both
-    cores busy: 11.7 s → 3.4 s, the rest signac's ``find_jobs``)."""
-    delta, rho = system_key(job.cached_statepoint)
-    jobs = list(job.project.find_jobs({"delta": delta, "rho": rho}))
-    path = model_path(job)
-    stamps = (
-        file_stamp(path),
-        *sorted((j.id, file_stamp(Path(j.path) / j.FN_DOCUMENT)) for j in jobs),
-    )
-    cached = _SYSTEM_MODEL.get(path)
-    if cached is None or cached[0] != stamps:
-        cached = (stamps, has_model(*jobs))
-        _SYSTEM_MODEL[path] = cached
-    return cached[1]
-
-
-def has_softness(job) -> bool:
-    """S and s2 exist and were computed with the system's current model."""
-    doc = document(job)
-    return (
-        "softness" in doc
-        and job.isfile(SOFTNESS)
-        and doc["softness"].get("model_sha256") == doc.get("softness_model", {}).get("sha256")
-    )
-
-
-def training_jobs(jobs, choice: str = "below_top") -> list:
-    """The jobs whose events train the system's model (parameter
-    ``svm_training_temperatures``): "below_top", every temperature but the top of the
-    ladder (module docstring); "second_coldest", that temperature only (the authors'
-    code)."""
-    temps = sorted({j.cached_statepoint["T"] for j in jobs})
-    if choice == "second_coldest" and len(temps) > 1:
-        return [j for j in jobs if j.cached_statepoint["T"] == temps[1]]
-    chosen = [j for j in jobs if j.cached_statepoint["T"] < temps[-1]]
-    return chosen or list(jobs)
-
-
-def event_features(inherent, frames, particles, grid):
-    """(n, 2·len(μ)) float32 structure functions (eq. 3) of the events (inherent-structure
-    ``frames``, global ``particles`` indices) on ``grid``, one frame read at a time."""
-    import gsd.hoomd
-    import numpy as np
-
-    from ..analysis.structure import structure_functions
-    from ..gsd_io import from_frame
-
-    features = np.zeros((len(frames), 2 * len(grid.mu)), dtype=np.float32)
-    with gsd.hoomd.open(inherent, mode="r") as inh:
-        for frame in np.unique(frames):
-            rows = np.flatnonzero(frames == frame)
-            conf = from_frame(inh[int(frame)], f"{inherent}[{frame}]")
-            G, _ = structure_functions(
-                conf.box_length, conf.positions, conf.typeid, particles[rows], grid
-            )
-            features[rows] = G.reshape(len(rows), -1)
-    return features
-
-
-@Project.pre(has_phop)
-@Project.post(has_training_set)
-@Project.operation(directives=analysis_directives())
-@exclusive(has_training_set)
+@stage
 def build_structure_functions(job):
     """Structure functions (eq. 3) of the soft and hard training events."""
     import numpy as np
 
+    from ..analysis.structure import StructureGrid, event_features
     from ..files import atomic_h5, read_h5
+    from ..gsd_io import frames_of
 
     params = parameters(job)
-    grid = grid_of(params)
-    events = read_h5(checked_input(job, PHOP, "phop", "compute_phop"), "compute_phop")
-    inherent = checked_input(job, INHERENT, "inherent_structures", "fire_minimize")
+    grid = StructureGrid.from_parameters(params)
+    events = read_h5(PHOP.fn(job), PHOP.writer)
+    inherent = INHERENT.fn(job)
     frames = np.concatenate([events["soft/frames"], events["hard/frames"]])
     particles = np.concatenate([events["soft/particles"], events["hard/particles"]])
     labels = np.concatenate([np.ones(len(events["soft/frames"]), dtype=np.int8),
                              np.zeros(len(events["hard/frames"]), dtype=np.int8)])  # fmt: skip
-    features = event_features(inherent, frames, particles, grid)
+    with frames_of(inherent) as configuration_at:
+        features = event_features(configuration_at, frames, particles, grid)
     atomic_h5(
-        job.fn(TRAINING),
+        TRAINING.fn(job),
         {"features": features, "labels": labels, "frames": frames, "particles": particles},
         attrs={"mu": grid.mu, "width": grid.width},
     )
     set_record(
         job,
-        "training_set",
+        TRAINING.record,
         {
             "n_soft": int(labels.sum()),
             "n_hard": int((labels == 0).sum()),
-            "sha256": digests(job, TRAINING),
+            "sha256": digests(job, TRAINING.file),
         },
     )
 
 
-@Project.pre(lambda *jobs: all(has_training_set(j) for j in jobs))
-@Project.post(has_model)
-@Project.operation(
-    aggregator=aggregator.groupby(["delta", "rho"], sort_by="T"),
-    directives=analysis_directives(),
-)
-@exclusive(has_model)
+@stage
 def train_svm(*jobs):
     """One LinearSVC softness model per system (Δ, ρ), trained on its colder states."""
     import numpy as np
 
     from ..analysis.softness import hyperplane_similarity, train_softness
+    from ..analysis.structure import StructureGrid
     from ..files import file_digest, read_h5
 
     params = parameters(jobs[0])
-    grid = grid_of(params)
+    grid = StructureGrid.from_parameters(params)
     sp = jobs[0].cached_statepoint
     system = {"delta": sp["delta"], "rho": sp["rho"]}
     chosen = training_jobs(jobs, params["svm_training_temperatures"])
-    parts = [
-        read_h5(checked_input(j, TRAINING, "training_set", "build_structure_functions"),
-                "build_structure_functions")
-        for j in chosen
-    ]  # fmt: skip
+    parts = [read_h5(TRAINING.fn(j), TRAINING.writer) for j in chosen]
     x = np.concatenate([p["features"] for p in parts])
     y = np.concatenate([p["labels"] for p in parts])
     model = train_softness(x, y, grid=grid, system=system, seed=0,
@@ -254,18 +137,14 @@ def train_svm(*jobs):
                 "path": path.name,
                 "C": model.C,
                 "sha256": file_digest(path),
-                "made_from": made_from(jobs, "training_set"),
+                "made_from": made_from(jobs, TRAINING.record),
                 "scoring": model.scoring,
                 **model.metrics,
             },
         )
 
 
-@Project.pre(has_phop)
-@Project.pre(has_system_model)
-@Project.post(has_softness)
-@Project.operation(directives=analysis_directives())
-@exclusive(has_softness)
+@stage
 def compute_softness_and_s2(job):
     """S and local s2 of every A particle in every IS frame; global s2; accuracies."""
     import gsd.hoomd
@@ -279,9 +158,7 @@ def compute_softness_and_s2(job):
 
     params = parameters(job)
     model = SoftnessModel.load(checked_model(job))
-    inherent = checked_input(job, INHERENT, "inherent_structures", "fire_minimize")
-    trajectory = checked_input(job, TRAJECTORY, "production", "production")
-    phop_file = checked_input(job, PHOP, "phop", "compute_phop")
+    inherent, trajectory, phop_file = INHERENT.fn(job), TRAJECTORY.fn(job), PHOP.fn(job)
     with gsd.hoomd.open(inherent, mode="r") as inh:
         first = from_frame(inh[0])
         a_index = np.flatnonzero(first.typeid == 0)
@@ -307,12 +184,12 @@ def compute_softness_and_s2(job):
     r, g, rho_k = species_rdfs(
         [(c.box_length, c.positions, c.typeid) for c in thermal], grid=rdf_grid
     )
-    phop = read_h5(phop_file, "compute_phop")
+    phop = read_h5(phop_file, PHOP.writer)
     rows = phop["frames"]
     rearranging = phop["phop"] > params["p_soft"]
     s_rows = softness[rows]
     atomic_h5(
-        job.fn(SOFTNESS),
+        SOFTNESS.fn(job),
         {"softness": softness, "s2_local": s2, "a_index": a_index,
          "rdf/r": r, "rdf/g": g, "rdf/densities": rho_k},
         attrs={"model": str(model_path(job).name)},
@@ -336,7 +213,7 @@ def compute_softness_and_s2(job):
             if rearranging.any()
             else float("nan"),
             "P_R": float(rearranging.mean()),
-            "sha256": digests(job, SOFTNESS),
+            "sha256": digests(job, SOFTNESS.file),
             "model_sha256": document(job)["softness_model"]["sha256"],
         },
     )
