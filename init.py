@@ -1,14 +1,14 @@
 """Initialise (or extend) the signac data space of a study.
 
     python init.py                      # the demo profile in this directory
-    python init.py --profile smoke      # a shipped study: studies/smoke.toml
-    python init.py --study my.toml      # your own study file (studies/README.md)
+    python init.py --profile smoke      # a shipped study (python init.py --list)
+    python init.py --study my.toml      # your own study file (docs/studies.md)
     python init.py --profile paper --set engine=hoomd
     python init.py --list
 
 Re-running with a study that extends the data space (colder temperatures, more
 replicas, another system) adds the new jobs and keeps every result.  Study files:
-studies/README.md; parameters: src/softness_entropy/workflow/parameters.py.
+docs/studies.md; parameters: src/softness_entropy/workflow/parameters.py.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     source.add_argument(
         "--profile", help="a shipped study: smoke, demo, workstation or paper (default: demo)"
     )
-    source.add_argument("--study", metavar="FILE", help="a study file (studies/README.md)")
+    source.add_argument("--study", metavar="FILE", help="a study file (docs/studies.md)")
     parser.add_argument("--root", default=".", help="project directory (default: here)")
     parser.add_argument(
         "--set", dest="overrides", action="append", type=parse_assignment, default=[],

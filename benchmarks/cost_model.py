@@ -3,10 +3,10 @@
     python benchmarks/cost_model.py [--demo-root DIR] [--gpu-particle-steps RATE]
 
 Built from costs measured by the other benchmarks (``benchmarks/results/*.json``, run
-them first) and the paper profile (``studies/paper.toml``: 5 systems × 14 temperatures × 3
-replicas, N = 32768, dt = 1e-3, an inherent-structure window of max(1000 τ, 4 τα) with a
-frame every τ, a dynamics window of ≥ 10 τα reaching MSD_A = 6 σ² (≤ 2·10⁴ τ), waits of
-20 → 8 τα):
+them first) and the paper profile (``softness_entropy/studies/paper.toml``: 5 systems × 14
+temperatures × 3 replicas, N = 32768, dt = 1e-3, an inherent-structure window of
+max(1000 τ, 4 τα) with a frame every τ, a dynamics window of ≥ 10 τα reaching
+MSD_A = 6 σ² (≤ 2·10⁴ τ), waits of 20 → 8 τα):
 
 * MD (melt, equilibration cascade, production): particle-steps / throughput.  LAMMPS:
   our driver's particle-steps/s per core (``md.json``), assumed to scale linearly over

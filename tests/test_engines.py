@@ -300,3 +300,22 @@ def test_gpu_request_without_a_gpu_is_a_clear_error(monkeypatch):
     from softness_entropy.engines import resolve_engine
 
     assert resolve_engine("auto") == ("lammps" if HAVE_LAMMPS else "hoomd")
+
+
+def test_the_registry_names_each_engine_as_its_class_does():
+    """One registry finds the engines: each entry loads a class of that name, taking the
+    options the registry says it takes (the rest of the code never names an engine)."""
+    import inspect
+
+    from softness_entropy.engines import ENGINE_CHOICES, REGISTRY, resolve_engine
+
+    assert ENGINE_CHOICES == ("auto", *REGISTRY)
+    for name, spec in REGISTRY.items():
+        if not spec.available():
+            continue
+        cls = spec.load()
+        assert cls.name == name
+        assert spec.options <= set(inspect.signature(cls).parameters)
+        assert resolve_engine(name) == name
+    with pytest.raises(ValueError, match="engine must be one of"):
+        resolve_engine("gromacs")

@@ -37,7 +37,7 @@ def test_an_extended_study_recomputes_only_what_depends_on_the_new_jobs(smoke, t
     shutil.copytree(smoke.path, root, symlinks=True)
     before = snapshot(signac.get_project(root))
     # the smoke study with one colder temperature for Δ = 0 (reference T = 0.7)
-    text = (ROOT / "studies" / "smoke.toml").read_text()
+    text = (ROOT / "src" / "softness_entropy" / "studies" / "smoke.toml").read_text()
     assert text.count("t_max = 2.0\n") == 1
     study = tmp_path / "smoke-colder.toml"
     study.write_text(text.replace("t_max = 2.0\n", "t_max = 2.0\ncolder = [0.7]\n"))

@@ -32,7 +32,7 @@ def smoke_hoomd(tmp_path_factory):
     twice LAMMPS's on CPUs, so one system keeps the suite in budget; Δ = 0.4 exercises
     the shifted potential)."""
     root = tmp_path_factory.mktemp("smoke_hoomd")
-    text = (ROOT / "studies" / "smoke.toml").read_text()
+    text = (ROOT / "src" / "softness_entropy" / "studies" / "smoke.toml").read_text()
     head, *systems = text.split("[[systems]]\n")
     (params,) = [s for s in systems if s.startswith("delta = 0.4\n")]
     study = root / "smoke-hoomd.toml"

@@ -1,6 +1,6 @@
 """A user's own mixture, end to end: a study file with a [mixture] table (a
 Wahnström-type binary mixture: its ε, σ and mass ratios, 50:50) written from
-studies/README.md alone runs through every operation, and the MD used its potential."""
+the study-file documentation alone runs through every operation, and the MD used its potential."""
 
 from __future__ import annotations
 

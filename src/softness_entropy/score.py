@@ -34,6 +34,7 @@ import numpy as np
 
 from .analysis.softness import SoftnessModel
 from .configuration import Configuration
+from .engines import ENGINE_CHOICES
 
 DENSITY_TOLERANCE = 0.02
 #: a stored inherent structure is accepted up to this many times the model's FIRE
@@ -202,7 +203,9 @@ def main(argv: list[str] | None = None) -> int:
         "--no-minimize", action="store_true",
         help="refuse frames that are not inherent structures instead of minimising them",
     )  # fmt: skip
-    parser.add_argument("--engine", default="auto", help="MD engine for FIRE: auto, lammps, hoomd")
+    parser.add_argument(
+        "--engine", default="auto", choices=ENGINE_CHOICES, help="MD engine for FIRE"
+    )
     args = parser.parse_args(argv)
     try:
         model = SoftnessModel.load(args.model)

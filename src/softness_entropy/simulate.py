@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from .configuration import cubic_lattice, make_seed, validate_statepoint
-from .engines import create_engine, resolve_engine
+from .engines import DEVICE_CHOICES, ENGINE_CHOICES, create_engine, resolve_engine
 
 
 @dataclass(frozen=True)
@@ -137,8 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dt", type=float, default=0.005, help="time step (τ)")
     parser.add_argument("--tau", type=float, default=0.1, help="thermostat time (τ)")
     parser.add_argument("--sample-every", type=int, default=100)
-    parser.add_argument("--engine", default="auto", choices=("auto", "hoomd", "lammps"))
-    parser.add_argument("--device", default="auto", choices=("auto", "cpu", "gpu"))
+    parser.add_argument("--engine", default="auto", choices=ENGINE_CHOICES)
+    parser.add_argument("--device", default="auto", choices=DEVICE_CHOICES)
     parser.add_argument("--threads", type=int, default=None, help="LAMMPS OpenMP threads")
     parser.add_argument("--replica", type=int, default=0)
     parser.add_argument("--json", action="store_true", help="print the result as JSON")

@@ -10,29 +10,70 @@ HOOMD-blue on the CPU only when LAMMPS is not installed.
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
+from dataclasses import dataclass
 
 from ..configuration import Configuration
 from ..model import KOB_ANDERSEN, Mixture
 from .base import Engine, FireParameters, MinimizeResult, Thermo
 
-ENGINES = ("hoomd", "lammps")
+
+@dataclass(frozen=True)
+class EngineSpec:
+    """An engine of the registry: its name, the Python package it needs (probed without
+    importing it), the module and class that implement :class:`~.base.Engine`, the
+    constructor options it takes, and whether it can run on a GPU."""
+
+    name: str
+    package: str
+    module: str
+    cls: str
+    options: frozenset[str]
+    gpu_capable: bool
+
+    def available(self) -> bool:
+        """Whether its package is installed (without importing it)."""
+        return importlib.util.find_spec(self.package) is not None
+
+    def load(self) -> type[Engine]:
+        """The engine class (imports the engine's package)."""
+        return getattr(importlib.import_module(self.module, __package__), self.cls)
+
+
+#: every engine, by name: the one place an engine is added
+REGISTRY: dict[str, EngineSpec] = {
+    "hoomd": EngineSpec("hoomd", "hoomd", ".hoomd_engine", "HoomdEngine",
+                        frozenset({"device"}), gpu_capable=True),
+    "lammps": EngineSpec("lammps", "lammps", ".lammps_engine", "LammpsEngine",
+                         frozenset({"threads"}), gpu_capable=False),
+}  # fmt: skip
+ENGINES = tuple(REGISTRY)
+#: what the ``engine`` parameter and ``--engine`` options accept
+ENGINE_CHOICES = ("auto", *ENGINES)
+#: what the ``device`` parameter and ``--device`` options accept (HOOMD-blue)
+DEVICE_CHOICES = ("auto", "cpu", "gpu")
 
 __all__ = [
+    "DEVICE_CHOICES",
     "ENGINES",
+    "ENGINE_CHOICES",
+    "REGISTRY",
     "Engine",
+    "EngineSpec",
     "FireParameters",
     "MinimizeResult",
     "Thermo",
     "available_engines",
     "create_engine",
     "resolve_engine",
+    "submit_time_engine",
 ]
 
 
 def available_engines() -> list[str]:
     """Engines whose Python package is installed (without importing them)."""
-    return [name for name in ENGINES if importlib.util.find_spec(name) is not None]
+    return [name for name, spec in REGISTRY.items() if spec.available()]
 
 
 def hoomd_sees_a_gpu() -> bool:
@@ -45,7 +86,8 @@ def hoomd_sees_a_gpu() -> bool:
 
 
 def resolve_engine(name: str) -> str:
-    """Turn "auto" into a concrete engine name; validate any other name."""
+    """Turn "auto" into a concrete engine name at run time (module docstring); validate
+    any other name."""
     if name == "auto":
         found = available_engines()
         if not found:
@@ -53,8 +95,17 @@ def resolve_engine(name: str) -> str:
         if "hoomd" in found and ("lammps" not in found or hoomd_sees_a_gpu()):
             return "hoomd"
         return "lammps"
-    if name not in ENGINES:
-        raise ValueError(f"engine must be one of {(*ENGINES, 'auto')}; got {name!r}")
+    if name not in REGISTRY:
+        raise ValueError(f"engine must be one of {ENGINE_CHOICES}; got {name!r}")
+    return name
+
+
+def submit_time_engine(name: str) -> str:
+    """The engine "auto" is taken to mean when jobs are submitted (directives): HOOMD-blue
+    wherever it is installed, since a login node cannot tell whether the compute nodes
+    have GPUs; the run itself decides with :func:`resolve_engine`."""
+    if name == "auto":
+        return "hoomd" if REGISTRY["hoomd"].available() else "lammps"
     return name
 
 
@@ -69,17 +120,13 @@ def create_engine(
     threads: int | None = None,
     mixture: Mixture | None = None,
 ) -> Engine:
-    """Build an engine by name.
+    """Build an engine by name (:data:`REGISTRY`).
 
     ``device`` ("auto", "cpu", "gpu") applies to HOOMD-blue; ``threads`` (OpenMP
     threads per rank, default: every core on one rank) to LAMMPS.
     """
-    name = resolve_engine(name)
-    mixture = mixture or KOB_ANDERSEN
-    if name == "hoomd":
-        from .hoomd_engine import HoomdEngine
-
-        return HoomdEngine(configuration, delta, dt=dt, seed=seed, device=device, mixture=mixture)
-    from .lammps_engine import LammpsEngine
-
-    return LammpsEngine(configuration, delta, dt=dt, seed=seed, threads=threads, mixture=mixture)
+    spec = REGISTRY[resolve_engine(name)]
+    given = {"device": device, "threads": threads}
+    options = {key: value for key, value in given.items() if key in spec.options}
+    return spec.load()(configuration, delta, dt=dt, seed=seed, mixture=mixture or KOB_ANDERSEN,
+                       **options)  # fmt: skip

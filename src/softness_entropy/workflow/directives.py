@@ -12,8 +12,6 @@ Everything is evaluated per job when scripts are generated, not at import.
 
 from __future__ import annotations
 
-import importlib.util
-
 
 def _params(job) -> dict:
     from .parameters import job_parameters
@@ -25,17 +23,14 @@ def _params(job) -> dict:
 # the run parameters are the data space's, the same for every job.
 
 
-def uses_hoomd(params: dict) -> bool:
-    """Whether the parameters select HOOMD-blue ("auto": where it is importable)."""
-    engine = params["engine"]
-    if engine == "auto":
-        return importlib.util.find_spec("hoomd") is not None
-    return engine == "hoomd"
-
-
 def gpus(*jobs) -> int:
+    """One GPU per job where the engine can use one and ``device = "gpu"`` (the engine
+    "auto" stands for at submission: :func:`~softness_entropy.engines.submit_time_engine`)."""
+    from ..engines import REGISTRY, submit_time_engine
+
     params = _params(jobs[0])
-    return 1 if uses_hoomd(params) and params["device"] == "gpu" else 0
+    engine = REGISTRY[submit_time_engine(params["engine"])]
+    return 1 if engine.gpu_capable and params["device"] == "gpu" else 0
 
 
 def ranks(*jobs) -> int:

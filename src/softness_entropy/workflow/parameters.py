@@ -15,12 +15,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import paper
+from ..engines import DEVICE_CHOICES, ENGINE_CHOICES
 from ..model import KOB_ANDERSEN, Mixture, is_positive_number
 
 #: Run parameters every profile defines (units: LJ units of species A).
 DEFAULT_PARAMETERS: dict[str, Any] = {
     # engine: "auto" (HOOMD-blue where it sees a GPU, else LAMMPS, which is faster on
-    # CPUs; engines/__init__.py), "hoomd" or "lammps"
+    # CPUs; engines.resolve_engine) or a name of engines.REGISTRY
     "engine": "auto",
     # HOOMD-blue device: "auto" (GPU where present), "cpu" or "gpu"; "gpu" makes the
     # simulation operations request one GPU per job on clusters
@@ -285,10 +286,10 @@ def validate_parameters(params: Mapping[str, Any]) -> dict[str, Any]:
                 raise ValueError(f"parameter {key} must be a positive number; got {value!r}")
             value = float(value)
         out[key] = value
-    if out["device"] not in ("auto", "cpu", "gpu"):
-        raise ValueError(f"parameter device must be auto, cpu or gpu; got {out['device']!r}")
-    if out["engine"] not in ("auto", "hoomd", "lammps"):
-        raise ValueError(f"parameter engine must be auto, hoomd or lammps; got {out['engine']!r}")
+    for key, allowed in (("device", DEVICE_CHOICES), ("engine", ENGINE_CHOICES)):
+        if out[key] not in allowed:
+            either = f"{', '.join(allowed[:-1])} or {allowed[-1]}"
+            raise ValueError(f"parameter {key} must be {either}; got {out[key]!r}")
     for key, allowed in CHOICES.items():
         if out[key] not in allowed:
             raise ValueError(f"parameter {key} must be one of {allowed}; got {out[key]!r}")

@@ -2,8 +2,9 @@
 
 A study fixes the *data space* — the (Δ, ρ, T, replica, N) state points — and the run
 *parameters* that differ from :data:`~.parameters.DEFAULT_PARAMETERS`.  The shipped
-profiles are study files in ``studies/`` (``smoke``, ``demo``, ``workstation``,
-``paper``); ``init.py --study FILE`` takes a user's own.  ``studies/README.md``
+profiles are study files shipped with the package (``softness_entropy/studies/``:
+``smoke``, ``demo``, ``workstation``, ``paper``); ``init.py --study FILE`` takes a
+user's own.  The ``README.md`` beside them
 documents every field with its units; in short::
 
     name = "mine"                 # optional (default: the file name)
@@ -45,6 +46,7 @@ import itertools
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -52,8 +54,9 @@ from .. import model
 from ..configuration import validate_statepoint
 from .parameters import DEFAULT_PARAMETERS, check_box, validate_parameters
 
-#: The shipped study files (the profiles of ``init.py --profile NAME``).
-STUDIES_DIR = Path(__file__).resolve().parents[3] / "studies"
+#: The shipped study files (the profiles of ``init.py --profile NAME``): package data,
+#: found the same way in a source checkout and in an installed wheel.
+STUDIES = files("softness_entropy") / "studies"
 
 _TOP_KEYS = {
     "name", "description", "N", "replicas", "ladder", "systems", "mixture", "parameters",
@@ -292,22 +295,32 @@ def load_study(path: str | Path) -> Study:
     """Read and validate a study file; ValueError naming the file and the problem."""
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ValueError(f"study file {path} not found") from None
+    return study_from_text(text, str(path), path.stem)
+
+
+def study_from_text(text: str, source: str, name: str) -> Study:
+    """Parse and validate the TOML ``text`` of study ``name`` (``source`` names it in
+    errors)."""
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise ValueError(f"{path}: not valid TOML ({err})") from None
-    return parse_study(data, str(path), path.stem)
+        raise ValueError(f"{source}: not valid TOML ({err})") from None
+    return parse_study(data, source, name)
 
 
 def profile_names() -> list[str]:
     """The shipped studies (``init.py --profile NAME``)."""
-    return sorted(p.stem for p in STUDIES_DIR.glob("*.toml"))
+    names = (p.name for p in STUDIES.iterdir())
+    return sorted(name.removesuffix(".toml") for name in names if name.endswith(".toml"))
 
 
 def get_profile(name: str) -> Study:
     """The shipped study called ``name``; ValueError listing the known ones otherwise."""
-    path = STUDIES_DIR / f"{name}.toml"
-    if not path.is_file():
+    resource = STUDIES / f"{name}.toml"
+    if not resource.is_file():
         raise ValueError(f"unknown profile {name!r}; choose one of {profile_names()}")
-    return load_study(path)
+    text = resource.read_text(encoding="utf-8")
+    return study_from_text(text, f"softness_entropy/studies/{name}.toml", name)
