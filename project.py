@@ -34,8 +34,10 @@ from softness_entropy.workflow.softness import (  # noqa: F401 - §II.B–C
     train_svm,  # one softness model per system
     compute_softness_and_s2,  # S and s2 (eqs. 4–6) of every A particle and frame
 )
-from softness_entropy.workflow.project_analysis import (  # noqa: F401 - §III
+from softness_entropy.workflow.barriers import (  # noqa: F401 - §III
     fit_arrhenius_barriers,  # P_R(S), barriers, T_A, s2(S) per system
+)
+from softness_entropy.workflow.figures import (  # noqa: F401 - Figs. 1–6
     make_figures,  # Figures 1–6, results and the claims table
 )
 from softness_entropy.workflow.propensity import (  # noqa: F401 - §III.A

@@ -326,7 +326,7 @@ def test_the_msd_target_is_required_only_above_the_window_when_asked():
 
 
 def test_d_a_is_left_out_where_the_window_stopped_short_of_the_msd_target():
-    from softness_entropy.workflow.project_analysis import diffusion_where_measured
+    from softness_entropy.analysis.system import diffusion_where_measured
 
     fields = {"D_A": 1e-3, "D_A_error": 1e-5, "D_A_reduced": 0.02, "D_A_reduced_error": 2e-4,
               "tau_alpha": 50.0}  # fmt: skip

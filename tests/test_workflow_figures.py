@@ -129,7 +129,7 @@ def test_validation_report_on_the_smoke_profile(smoke):
         assert len(list(csv.DictReader(f))) == len(rows)
     # the rows that retrain the model: the authors' grid trains on the data space's own
     # (paper) examples, so it is analysed wherever the default model is
-    from softness_entropy.workflow.project_analysis import load_systems
+    from softness_entropy.workflow.figures import load_systems
 
     for system in load_systems(smoke):
         retrained = {r["convention"].split(",")[0]: r for r in system["sensitivity"]

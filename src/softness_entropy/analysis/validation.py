@@ -278,13 +278,9 @@ def _claim_accuracy(systems: list[dict]) -> dict:
     )  # fmt: skip
 
 
-def validate(systems: list[dict]) -> list[dict]:
-    """One row per claim of the paper (module docstring)."""
-    rows = [_claim_arrhenius(systems)]
+def _claim_spread(systems: list[dict]) -> dict:
+    """2. Spread across strata at the coldest temperature."""
     deltas = np.array([s["delta"] for s in systems])
-    n_sys = len(systems)
-
-    # 2. spread across strata at the coldest temperature
     spread = {k: _arr([s[k]["spread_decades"] for s in systems]) for k in ("S", "s2")}
     err = {k: _arr([s[k].get("spread_decades_error") for s in systems]) for k in ("S", "s2")}
     testable = bool(np.all(np.isfinite(spread["S"])) and np.all(np.isfinite(spread["s2"])))
@@ -296,16 +292,20 @@ def validate(systems: list[dict]) -> list[dict]:
     s_ok = np.all(spread["S"] + err["S"] >= 1.5)
     s2_ok = np.all(spread["s2"] - err["s2"] <= 1.3)
     gain_ok = np.all(spread["S"] - spread["s2"] >= 0.7)
-    rows.append(_row(
+    return _row(
         2, "Spread of P_R across strata at the coldest T: ≥ about two decades with S, "
         "at most about one with local s2",
         "§III.A: 'at most an order of magnitude' (s2); S 'an additional order of "
         "magnitude or more'", f"decades of P_R_max/P_R_min: {per}",
         (AGREE if (s_ok and s2_ok and gain_ok) else DISAGREE) if testable else UNTESTABLE,
         "S ≥ 1.5 decades, s2 ≤ 1.3 decades (within 1σ), S − s2 ≥ 0.7 decades, every system",
-    ))  # fmt: skip
+    )  # fmt: skip
 
-    # 3. T_A from S and s2 agree; T_A rises with Δ
+
+def _claim_t_a(systems: list[dict]) -> dict:
+    """3. T_A from S and s2 agree; T_A rises with Δ."""
+    deltas = np.array([s["delta"] for s in systems])
+    n_sys = len(systems)
     t_s = _arr([s["S"]["T_A"] for s in systems])
     t_2 = _arr([s["s2"]["T_A"] for s in systems])
     e_s = _arr([s["S"].get("T_A_error") for s in systems])
@@ -324,7 +324,7 @@ def validate(systems: list[dict]) -> list[dict]:
         for s, a, ea, b, eb, ot, o, wb in zip(systems, t_s, e_s, t_2, e_2, onset_tau, onset,
                                               bound, strict=True)
     )  # fmt: skip
-    rows.append(_row(
+    return _row(
         3, "T_A from S and from local s2 agree; T_A rises with Δ",
         "Fig. 4b: 'Good agreement is found between the estimates'",
         f"{per}; {_replica_note(systems)}"
@@ -333,11 +333,11 @@ def validate(systems: list[dict]) -> list[dict]:
         if testable and n_sys >= 3 and not any(bound) else UNTESTABLE,
         "|T_A(S) − T_A(s2)| ≤ 2σ of the difference (paired bootstrap) in every system, "
         "T_A(S) increasing with Δ; not testable while a T_A is bound to its fit window",
-    ))  # fmt: skip
-    rows.append(_claim_correlation(systems))
-    rows.append(_claim_accuracy(systems))
+    )  # fmt: skip
 
-    # 6. softness-grouped IS RDFs insensitive to T; s2(S) monotonic
+
+def _claim_grouped_rdf(systems: list[dict]) -> dict:
+    """6. Softness-grouped IS RDFs insensitive to T; s2(S) monotonic."""
     mono, shifts = [], []
     for s in systems:
         cold = _arr(s["grouped_rdf"]["s2"])
@@ -348,7 +348,7 @@ def validate(systems: list[dict]) -> list[dict]:
         else:
             shifts.append(np.nan)
     shifts_arr = np.array(shifts)
-    rows.append(_row(
+    return _row(
         6, "Softness-grouped inherent-structure RDFs insensitive to T; s2(S) monotonic",
         "Fig. 5", "s2 rising with S: " + ", ".join("yes" if m else "no" for m in mono)
         + "; largest change of s2(S) from the coldest to the warmest fitted T, over the "
@@ -357,9 +357,11 @@ def validate(systems: list[dict]) -> list[dict]:
         if np.all(np.isfinite(shifts_arr)) else UNTESTABLE,
         "s2(S) strictly increasing in every system; change between temperatures < 25 % of "
         "its range across strata",
-    ))  # fmt: skip
+    )  # fmt: skip
 
-    # 7. D*_A vs global s2 across systems: collapse in the liquid, not below T_A
+
+def _claim_diffusion_collapse(systems: list[dict]) -> dict:
+    """7. D*_A vs global s2 across systems: collapse in the liquid, not below T_A."""
     liquid_x, liquid_y, cold_x, cold_y = [], [], [], []
     for s in systems:
         per_t = s["per_T"]
@@ -373,31 +375,30 @@ def validate(systems: list[dict]) -> list[dict]:
         cold_y.extend(y[sc])
     u_liq = unexplained_fraction(liquid_x, liquid_y)
     u_cold = unexplained_fraction(cold_x, cold_y)
-    rows.append(_row(
+    return _row(
         7, "D*_A against global s2: one curve across systems in the liquid, breaking "
         "down below T_A",
         "Fig. 2b",
         f"unexplained fraction of one common line ln D*_A vs s2: liquid {_fmt(u_liq)} "
         f"({len(liquid_x)} states), supercooled {_fmt(u_cold)} ({len(cold_x)} states)",
         (AGREE if u_liq < u_cold else DISAGREE)
-        if np.isfinite(u_liq) and np.isfinite(u_cold) and n_sys >= 3 else UNTESTABLE,
+        if np.isfinite(u_liq) and np.isfinite(u_cold) and len(systems) >= 3 else UNTESTABLE,
         "U(liquid) < U(supercooled), liquid/supercooled split at each system's τα onset",
-    ))  # fmt: skip
+    )  # fmt: skip
 
-    # 8. the barrier collapse of Fig. 6
-    rows.append(collapse_row(systems))
 
-    # 9. hyperplanes insensitive to the seeds
+def _claim_seeds(systems: list[dict]) -> dict:
+    """9. Hyperplanes insensitive to the seeds."""
+    deltas = np.array([s["delta"] for s in systems])
     cosines = _arr([s.get("model", {}).get("hyperplane_cosine_min") for s in systems])
-    rows.append(_row(
+    return _row(
         9, "The SVM hyperplanes are insensitive to the random seeds and data subsets",
         "§II.B", "smallest cosine between the hyperplanes of different seeds: "
         + "; ".join(f"Δ={d}: {_fmt(c)}" for d, c in zip(deltas, cosines, strict=True)),
         (AGREE if np.all(cosines >= 0.9) else DISAGREE)
         if np.all(np.isfinite(cosines)) else UNTESTABLE,
         "cosine ≥ 0.9 between every pair of seeds, every system",
-    ))  # fmt: skip
-    return rows
+    )  # fmt: skip
 
 
 def collapse_kept(system: dict) -> bool:
@@ -490,3 +491,22 @@ def collapse_row(systems: list[dict]) -> dict:
             f"{', '.join(excluded)})"
         )
     return _row(8, statement, "Fig. 6", text, AGREE if ok else DISAGREE, criterion)
+
+
+#: the claims of the paper, in the table's order (module docstring)
+CLAIMS = (
+    _claim_arrhenius,
+    _claim_spread,
+    _claim_t_a,
+    _claim_correlation,
+    _claim_accuracy,
+    _claim_grouped_rdf,
+    _claim_diffusion_collapse,
+    collapse_row,
+    _claim_seeds,
+)
+
+
+def validate(systems: list[dict]) -> list[dict]:
+    """One row per claim of the paper (module docstring), in the order of :data:`CLAIMS`."""
+    return [claim(systems) for claim in CLAIMS]

@@ -216,6 +216,30 @@ AUTHORS_MODEL: dict[str, Any] = {
 }
 
 
+#: the alternative conventions the validation report varies (the sensitivity rows of
+#: the system analysis), one at a time from the data space's parameters, and the
+#: authors' P_R-analysis choices at once (the softness model itself — its training
+#: events' phop label, its training temperatures — is the data space's in every row:
+#: varying it means re-training)
+CONVENTIONS: dict[str, dict] = {
+    "phop window labelled by its start": {"phop_label": "start"},
+    "phop window labelled by its centre": {"phop_label": "centre"},
+    "P_R from every 10th frame": {"pr_frame_stride": 10},
+    "ten strata": {"strata_bins": 10},
+    "fits over the reference window T_ref 0.45–0.64": {"arrhenius_window": "reference"},
+    "fits over the 9 coldest T": {"arrhenius_window": "coldest"},
+    "fits where P_R ≤ 0.5": {"arrhenius_window": "pr_max"},
+    "fits below the D_A departure": {"arrhenius_window": "D_A"},
+    "fits below the τα departure": {"arrhenius_window": "tau_alpha"},
+    "authors' T_A estimator": {"t_a_method": "authors"},
+    "Tukey-fence T_A": {"t_a_method": "median_iqr"},
+    "ln of the mean P_R(T_A)": {"collapse_log_p": "log_mean"},
+    "unweighted fits of ln P_R": {"arrhenius_weighting": "unweighted"},
+    "binomial fits of P_R": {"arrhenius_weighting": "binomial"},
+    "authors' P_R analysis (label, stride, ten strata, reference window, unweighted, T_A, "
+    "ln P_R)": AUTHORS_PR_ANALYSIS,
+}
+
 #: how a run is executed, not what it computes: these may change in an existing data
 #: space (``init.py`` stores the new values)
 EXECUTION_PARAMETERS: frozenset[str] = frozenset(
