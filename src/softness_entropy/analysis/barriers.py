@@ -135,6 +135,59 @@ def one_sigma_interval(values) -> tuple[float, float]:
     return (float(lo), float(hi))
 
 
+#: the bootstrapped results: numbers, and arrays with one value per stratum
+_KEYS = ("T_A", "log_P_R_at_T_A", "spread_decades")
+_PER_BIN = ("sigma", "energy", "entropic", "energetic", "curvature")
+
+
+def _bootstrap(jobs: list[JobCounts], t_values, fitted, methods: tuple, n_bootstrap: int,
+               seed: int) -> dict[str, list]:  # fmt: skip
+    """``n_bootstrap`` replicates of the estimates: the replicas of each temperature
+    resampled, and each job's frames in blocks (:func:`block_bootstrap_frames`)."""
+    rng = np.random.default_rng(seed)
+    by_t: dict[float, list[int]] = {}
+    for k, job in enumerate(jobs):
+        by_t.setdefault(float(job.T), []).append(k)
+    boot: dict[str, list] = {k: [] for k in (*_KEYS, *_PER_BIN)}
+    for _ in range(n_bootstrap):
+        chosen, frames = [], []
+        for members in by_t.values():
+            pick = rng.choice(members, len(members)) if len(members) > 1 else members
+            for k in pick:
+                chosen.append(jobs[k])
+                frames.append(block_bootstrap_frames(len(jobs[k].counts), jobs[k].block, rng))
+        pb, _, nb = pooled_probabilities(chosen, t_values, frames)
+        est = estimate(t_values, pb, nb, fitted, *methods)
+        for k in boot:
+            boot[k].append(est[k])
+    return boot
+
+
+def _t_a_without(drop: int, t_values, p, samples, fitted, methods: tuple) -> float:
+    """T_A with the ``drop``-th fitted temperature (ascending) left out; NaN with three
+    or fewer fitted."""
+    idx = np.flatnonzero(fitted)
+    if len(idx) <= 3:
+        return float("nan")
+    keep = fitted.copy()
+    keep[idx[drop]] = False
+    return float(estimate(t_values, p, samples, keep, *methods)["T_A"])
+
+
+def _add_intervals(out: dict, point: dict, boot: dict[str, list]) -> None:
+    """The point estimates of :data:`_KEYS` with their bootstrap 1σ intervals and
+    errors, and the per-stratum intervals of :data:`_PER_BIN`."""
+    for k in _KEYS:
+        out[k] = float(point[k])
+        out[f"{k}_interval"] = one_sigma_interval(boot[k])
+        lo, hi = out[f"{k}_interval"]
+        out[f"{k}_error"] = 0.5 * (hi - lo)
+    for k in _PER_BIN:
+        arr = np.asarray(boot[k], dtype=float)
+        out[f"{k}_interval"] = [one_sigma_interval(arr[:, b]) for b in range(arr.shape[1])]
+    out["curvature_error"] = np.array([0.5 * (hi - lo) for lo, hi in out["curvature_interval"]])
+
+
 def analyse_strata(
     jobs: list[JobCounts],
     fitted_temperatures: np.ndarray,
@@ -173,34 +226,11 @@ def analyse_strata(
     p, events, samples = pooled_probabilities(jobs, t_values)
     point = estimate(t_values, p, samples, fitted, t_a_method, log_p_method, weighting)
 
-    rng = np.random.default_rng(seed)
-    by_t: dict[float, list[int]] = {}
-    for k, job in enumerate(jobs):
-        by_t.setdefault(float(job.T), []).append(k)
-    keys = ("T_A", "log_P_R_at_T_A", "spread_decades")
-    per_bin = ("sigma", "energy", "entropic", "energetic", "curvature")
-    boot: dict[str, list] = {k: [] for k in (*keys, *per_bin)}
-    for _ in range(n_bootstrap):
-        chosen, frames = [], []
-        for members in by_t.values():
-            pick = rng.choice(members, len(members)) if len(members) > 1 else members
-            for k in pick:
-                chosen.append(jobs[k])
-                frames.append(block_bootstrap_frames(len(jobs[k].counts), jobs[k].block, rng))
-        pb, _, nb = pooled_probabilities(chosen, t_values, frames)
-        est = estimate(t_values, pb, nb, fitted, t_a_method, log_p_method, weighting)
-        for k in boot:
-            boot[k].append(est[k])
+    methods = (t_a_method, log_p_method, weighting)
+    boot = _bootstrap(jobs, t_values, fitted, methods, n_bootstrap, seed)
 
     def window_t_a(drop: int) -> float:
-        idx = np.flatnonzero(fitted)
-        if len(idx) <= 3:
-            return float("nan")
-        keep = fitted.copy()
-        keep[idx[drop]] = False
-        return float(
-            estimate(t_values, p, samples, keep, t_a_method, log_p_method, weighting)["T_A"]
-        )
+        return _t_a_without(drop, t_values, p, samples, fitted, methods)
 
     out = {
         "T": t_values,
@@ -232,15 +262,7 @@ def analyse_strata(
         "stride": stride,
         "bootstrap": {k: np.asarray(v, dtype=float) for k, v in boot.items()},
     }
-    for k in keys:
-        out[k] = float(point[k])
-        out[f"{k}_interval"] = one_sigma_interval(boot[k])
-        lo, hi = out[f"{k}_interval"]
-        out[f"{k}_error"] = 0.5 * (hi - lo)
-    for k in per_bin:
-        arr = np.asarray(boot[k], dtype=float)
-        out[f"{k}_interval"] = [one_sigma_interval(arr[:, b]) for b in range(arr.shape[1])]
-    out["curvature_error"] = np.array([0.5 * (hi - lo) for lo, hi in out["curvature_interval"]])
+    _add_intervals(out, point, boot)
     return out
 
 

@@ -66,6 +66,60 @@ def window_end_estimate(
     return min(end, max(max_time, block))
 
 
+def _resume_or_start(checkpoint: Path, output: Path, start: Path, params: dict,
+                     tau_alpha: float) -> tuple:  # fmt: skip
+    """(configuration, wall seconds so far, block steps, log-periodic offsets) of a window
+    resumed from its checkpoint (frames written after it dropped) or started afresh from
+    the equilibrated configuration ``start`` (its block set by ``tau_alpha``)."""
+    from ..analysis.dynamics import frames_up_to, log_periodic_offsets
+
+    if checkpoint.exists():
+        conf, extra = load_checkpoint(checkpoint, "dynamics")
+        block = int(extra["block_steps"])
+        offsets = log_periodic_offsets(block, params["dynamics_frames_per_decade"])
+        expected = frames_up_to(conf.step, block, offsets)
+        have = gsd_frame_count(output)
+        if have < expected:
+            raise RuntimeError(
+                f"{output} has {have} frames but its checkpoint {checkpoint} expects "
+                f"{expected}: delete both to restart the dynamics window"
+            )
+        if have > expected:  # killed after its checkpoint: redo from there
+            truncate_gsd(output, expected)
+        return conf, float(extra["wall_seconds"]), block, offsets
+    block = dynamics_block_steps(params, tau_alpha)
+    offsets = log_periodic_offsets(block, params["dynamics_frames_per_decade"])
+    output.unlink(missing_ok=True)
+    return replace(read_configuration(start), step=0), 0.0, block, offsets
+
+
+def _window_limits(params: dict, block: int, tau_alpha: float) -> tuple[float, float]:
+    """(shortest, longest) length of a window (τ): ≥ :data:`DYNAMICS_MIN_BLOCKS` blocks
+    and ``dynamics_tau_alpha`` τα; at most max(``dynamics_max_time``, those blocks)."""
+    min_time = max(
+        DYNAMICS_MIN_BLOCKS * block * params["dt"],
+        params["dynamics_tau_alpha"] * tau_alpha if np.isfinite(tau_alpha) else 0.0,
+    )
+    return min_time, max(params["dynamics_max_time"], DYNAMICS_MIN_BLOCKS * block * params["dt"])
+
+
+def _next_frame(step: int, block: int, offsets: np.ndarray) -> int:
+    """The step of the log-periodic frame after ``step``."""
+    start, rest = divmod(step, block)
+    later = offsets[offsets > rest]
+    return int(start * block + (later[0] if len(later) else block))
+
+
+def _progress_basis(msd: float, params: dict) -> str:
+    """What the progress line's end estimate rests on."""
+    target = params["dynamics_msd_target"]
+    if target <= 0:  # no MSD target at this state (dynamics_msd_where)
+        return f"ends at {params['dynamics_tau_alpha']:g} τα, no MSD_A target here"
+    if not math.isfinite(msd):
+        return "end estimated from τα"
+    return f"end estimated from MSD_A = {msd:.3g} of {target:.3g} σ² and τα"
+
+
 def run_dynamics_window(
     sp: dict,
     params: dict,
@@ -88,43 +142,14 @@ def run_dynamics_window(
     cleanly before the walltime after any frame (a block may take hours at the paper's
     scale); a resumed run drops frames after its checkpoint and continues the schedule.
     """
-    from ..analysis.dynamics import frames_up_to, log_periodic_offsets
-
     dt, T, tau = params["dt"], sp["T"], params["thermostat_tau"]
     limit = deadline()
     t_wall = time.monotonic()
-    if checkpoint.exists():
-        conf, extra = load_checkpoint(checkpoint, "dynamics")
-        wall_before = float(extra["wall_seconds"])
-        block = int(extra["block_steps"])
-        offsets = log_periodic_offsets(block, params["dynamics_frames_per_decade"])
-        expected = frames_up_to(conf.step, block, offsets)
-        have = gsd_frame_count(output)
-        if have < expected:
-            raise RuntimeError(
-                f"{output} has {have} frames but its checkpoint {checkpoint} expects "
-                f"{expected}: delete both to restart the dynamics window"
-            )
-        if have > expected:  # killed after its checkpoint: redo from there
-            truncate_gsd(output, expected)
-    else:
-        conf = replace(read_configuration(start), step=0)
-        wall_before = 0.0
-        block = dynamics_block_steps(params, tau_alpha)
-        offsets = log_periodic_offsets(block, params["dynamics_frames_per_decade"])
-        output.unlink(missing_ok=True)
-    min_time = max(
-        DYNAMICS_MIN_BLOCKS * block * dt,
-        params["dynamics_tau_alpha"] * tau_alpha if np.isfinite(tau_alpha) else 0.0,
-    )
-    max_time = max(params["dynamics_max_time"], DYNAMICS_MIN_BLOCKS * block * dt)
+    conf, wall_before, block, offsets = _resume_or_start(checkpoint, output, start, params,
+                                                         tau_alpha)  # fmt: skip
+    min_time, max_time = _window_limits(params, block, tau_alpha)
     target = params["dynamics_msd_target"]
     origin = a_positions(read_configuration(output, 0)) if gsd_frame_count(output) else None
-
-    def next_frame(step: int) -> int:
-        start, rest = divmod(step, block)
-        later = offsets[offsets > rest]
-        return int(start * block + (later[0] if len(later) else block))
 
     with (
         make_engine(sp, conf, params, "dynamics") as md,
@@ -163,28 +188,15 @@ def run_dynamics_window(
                 raise WalltimeReached(
                     f"{label}: stopped at {md.step * dt:.6g} τ before the walltime"
                 )
-            md.run_nvt(next_frame(md.step) - md.step, T, tau)
+            md.run_nvt(_next_frame(md.step, block, offsets) - md.step, T, tau)
             traj.append(to_frame(md.configuration(), masses=md.mixture.masses))
             if md.step % block == 0 or time.monotonic() - last_ckpt > params["checkpoint_seconds"]:
                 checkpoint_now()
                 last_ckpt = time.monotonic()
-                basis = f"end estimated from MSD_A = {msd:.3g} of {target:.3g} σ² and τα"
-                if target <= 0:  # no MSD target at this state (dynamics_msd_where)
-                    basis = f"ends at {params['dynamics_tau_alpha']:g} τα, no MSD_A target here"
-                elif not math.isfinite(msd):
-                    basis = "end estimated from τα"
-                progress.update(md.step * dt, total=end, basis=basis)
+                progress.update(md.step * dt, total=end, basis=_progress_basis(msd, params))
         record = provenance(md, "dynamics", sp, wall_before + time.monotonic() - t_wall)
-        record.update(
-            {
-                "time": md.step * dt,
-                "frames": len(traj),
-                "block_steps": block,
-                "block_time": block * dt,
-                "msd_from_start": msd,
-                "target_reached": reached,
-                "dt": dt,
-            }
-        )
+        record.update({"time": md.step * dt, "frames": len(traj), "block_steps": block,
+                       "block_time": block * dt, "msd_from_start": msd,
+                       "target_reached": reached, "dt": dt})  # fmt: skip
     checkpoint.unlink(missing_ok=True)
     return record

@@ -82,6 +82,58 @@ def relax_lattice(sp: dict, params: dict, conf: Configuration) -> Configuration:
         return replace(md.configuration(), step=0)
 
 
+def _resume_or_start(sp, params, start, *, melt: bool, checkpoint: Path, label: str) -> tuple:
+    """(configuration, τα tracker, wall seconds so far, τα estimate, resumes) of a run
+    resumed from its checkpoint, or started from ``start`` (the lattice relaxed first
+    when ``melt``)."""
+    if checkpoint.exists():
+        conf, extra = load_checkpoint(checkpoint, label)
+        return (conf, RelaxationTracker.from_state(extra), float(extra["wall_seconds"]),
+                float(extra["tau_alpha"]), int(extra.get("resumes", 0)) + 1)  # fmt: skip
+    conf = relax_lattice(sp, params, start) if melt else replace(start, step=0)
+    tracker = RelaxationTracker(params["q_vector"], TRACKER_SPACING, TRACKER_FRAMES)
+    return conf, tracker, 0.0, float("nan"), 0
+
+
+def _report(progress: Progress, elapsed: float, tau_est: float, wait_tau_alpha: float,
+            params: dict) -> None:  # fmt: skip
+    """The progress line: the end estimated from τα once it is measured."""
+    if np.isfinite(tau_est):
+        wait = max(params["min_equilibration_time"], wait_tau_alpha * tau_est)
+        progress.update(elapsed, total=wait, basis=f"end estimated from τα ≈ {tau_est:.3g} τ")
+    else:
+        progress.update(elapsed, basis="τα not measured yet: of the limit")
+
+
+def _final_state(md, start: Configuration, output: Path, dt: float, melt: bool,
+                 resumes: int) -> dict:  # fmt: skip
+    """The record of the equilibrated state (its time, digests and thermodynamics)."""
+    final = md.configuration()
+    thermo = md.thermo()
+    return {
+        "time": final.step * dt,
+        "steps": final.step,
+        "melted": melt,
+        # times this run was resumed from its checkpoint (after a kill or walltime)
+        "resumes": resumes,
+        "start_digest": configuration_digest(start),
+        "final_digest": configuration_digest(read_configuration(output)),
+        "potential_energy": thermo.potential_energy,
+        "pressure": thermo.pressure,
+        "kinetic_temperature": thermo.kinetic_temperature,
+    }
+
+
+def _thermalize(md, tracker, T: float, params: dict, melt: bool) -> None:
+    """Fresh velocities at T; a lattice is first melted for ``melt_time`` (not counted:
+    the clock restarts); the τα tracker's first frame."""
+    md.thermalize(T)
+    if melt:
+        md.run_nvt(max(1, round(params["melt_time"] / params["dt"])), T, params["thermostat_tau"])
+        md.set_configuration(replace(md.configuration(), step=0))
+    tracker.add(0.0, a_positions(md.configuration()))
+
+
 def equilibrate_state(
     sp: dict,
     params: dict,
@@ -105,27 +157,16 @@ def equilibrate_state(
     limit = deadline()
     t_wall = time.monotonic()
     resumed = checkpoint.exists()
-    if resumed:
-        conf, extra = load_checkpoint(checkpoint, label)
-        tracker = RelaxationTracker.from_state(extra)
-        wall_before = float(extra["wall_seconds"])
-        tau_est = float(extra["tau_alpha"])
-        resumes = int(extra.get("resumes", 0)) + 1
-    else:
-        conf = relax_lattice(sp, params, start) if melt else replace(start, step=0)
-        tracker = RelaxationTracker(params["q_vector"], TRACKER_SPACING, TRACKER_FRAMES)
-        wall_before, tau_est, resumes = 0.0, float("nan"), 0
+    conf, tracker, wall_before, tau_est, resumes = _resume_or_start(
+        sp, params, start, melt=melt, checkpoint=checkpoint, label=label
+    )
     operation = "equilibrate" if melt else "quench"
     with (
         make_engine(sp, conf, params, "md") as md,
         explained_write_errors(checkpoint.parent, operation),
     ):
         if not resumed:
-            md.thermalize(T)
-            if melt:
-                md.run_nvt(max(1, round(params["melt_time"] / dt)), T, tau)
-                md.set_configuration(replace(md.configuration(), step=0))
-            tracker.add(0.0, a_positions(md.configuration()))
+            _thermalize(md, tracker, T, params, melt)
         progress = Progress(label, params["max_equilibration_time"])
         last_ckpt = time.monotonic()
 
@@ -162,28 +203,12 @@ def equilibrate_state(
             if time.monotonic() - last_ckpt > params["checkpoint_seconds"]:
                 checkpoint_now()
                 last_ckpt = time.monotonic()
-            if np.isfinite(tau_est):
-                wait = max(params["min_equilibration_time"], wait_tau_alpha * tau_est)
-                basis = f"end estimated from τα ≈ {tau_est:.3g} τ"
-                progress.update(md.step * dt, total=wait, basis=basis)
-            else:
-                progress.update(md.step * dt, basis="τα not measured yet: of the limit")
-        final = md.configuration()
-        thermo = md.thermo()
-        write_configuration(output, final, md.mixture.masses)
+            _report(progress, md.step * dt, tau_est, wait_tau_alpha, params)
+        write_configuration(output, md.configuration(), md.mixture.masses)
         record = {
             "tau_alpha": tau_est,
             "wait_tau_alpha": wait_tau_alpha,
-            "time": final.step * dt,
-            "steps": final.step,
-            "melted": melt,
-            # times this run was resumed from its checkpoint (after a kill or walltime)
-            "resumes": resumes,
-            "start_digest": configuration_digest(start),
-            "final_digest": configuration_digest(read_configuration(output)),
-            "potential_energy": thermo.potential_energy,
-            "pressure": thermo.pressure,
-            "kinetic_temperature": thermo.kinetic_temperature,
+            **_final_state(md, start, output, dt, melt, resumes),
             **provenance(md, "md", sp, wall_before + time.monotonic() - t_wall),
         }
     checkpoint.unlink(missing_ok=True)

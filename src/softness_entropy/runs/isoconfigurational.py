@@ -80,6 +80,22 @@ def member_velocities(
     return maxwell_boltzmann(conf.typeid, sp["T"], np.random.default_rng(key), masses)
 
 
+def _resume(checkpoint: Path, identity: str, label: str) -> tuple | None:
+    """(sums, cage-relative sums, members done per configuration, engine, wall seconds,
+    resumes) of the checkpoint of this ``identity``, or None (a checkpoint of another
+    identity is discarded)."""
+    if not checkpoint.exists():
+        return None
+    _, extra = load_checkpoint(checkpoint, "isoconfigurational_ensemble")
+    if str(extra.get("identity")) != identity:
+        log.warning("%s: discarding a checkpoint of other settings or inputs", label)
+        checkpoint.unlink()
+        return None
+    engine_info = {"engine": str(extra["engine"]), "engine_version": str(extra["engine_version"])}
+    return (extra["sums"], extra["sums_cage"], extra["done"].astype(np.int64), engine_info,
+            float(extra["wall_seconds"]), int(extra["resumes"]) + 1)  # fmt: skip
+
+
 def run_isoconfigurational(
     sp: dict,
     params: dict,
@@ -111,18 +127,9 @@ def run_isoconfigurational(
     done = np.zeros(len(frames), dtype=np.int64)
     wall_before, resumes = 0.0, 0
     engine_info: dict = {"engine": params["engine"], "engine_version": None}
-    if checkpoint.exists():
-        _, extra = load_checkpoint(checkpoint, "isoconfigurational_ensemble")
-        if str(extra.get("identity")) == identity:
-            sums, sums_cage = extra["sums"], extra["sums_cage"]
-            done = extra["done"].astype(np.int64)
-            engine_info = {"engine": str(extra["engine"]),
-                           "engine_version": str(extra["engine_version"])}  # fmt: skip
-            wall_before = float(extra["wall_seconds"])
-            resumes = int(extra["resumes"]) + 1
-        else:
-            log.warning("%s: discarding a checkpoint of other settings or inputs", label)
-            checkpoint.unlink()
+    resumed = _resume(checkpoint, identity, label)
+    if resumed is not None:
+        sums, sums_cage, done, engine_info, wall_before, resumes = resumed
     for c, (frame, start) in enumerate(zip(frames, starts, strict=True)):
         if done[c] >= members:
             continue

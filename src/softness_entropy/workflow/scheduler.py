@@ -12,7 +12,8 @@ pass loop, and only it:
   process (flow's own ``_execute_operation``, hooks and error handling included), and
   the eligible operations are collected again, with flow's own selection (``-o``,
   ``-f``, ``--ignore-conditions``), whenever one ends;
-* priority: pipeline order (the cascade first: it gates everything), then colder
+* priority: each stage's ``priority`` (:data:`.pipeline.STAGES`: the MD first, it gates
+  everything), then colder
   states first (the longest operations of a stage start first, so the run's tail is
   short);
 * nothing runs twice in one run (each operation at most once, like flow's
@@ -56,25 +57,6 @@ log = logging.getLogger(__name__)
 PROGRESS_SECONDS = 60.0
 #: times an operation whose worker was killed by a signal is started again
 RETRIES = 2
-#: the pipeline, in order: the scheduler's first priority (unknown operations last)
-PIPELINE = (
-    "equilibrate",
-    "quench",
-    "dynamics",
-    "production",
-    "isoconfigurational_ensemble",
-    "fire_minimize",
-    "compute_phop",
-    "build_structure_functions",
-    "train_svm",
-    "compute_softness_and_s2",
-    "score_propensity",
-    "fit_arrhenius_barriers",
-    "make_figures",
-    "summarize_propensity",
-)
-
-
 #: imported once by the run, before it forks its workers: each operation's process
 #: inherits them instead of importing them again (measured on this machine: scipy's
 #: signal/spatial/stats 1.5 s, freud 1.0–1.3 s, scikit-learn 0.1 s per process — most
@@ -105,9 +87,11 @@ def preload() -> None:
             pass
 
 
-def priority(operation) -> tuple:
-    """Sort key of an eligible operation: pipeline stage, then coldest first."""
-    stage = PIPELINE.index(operation.name) if operation.name in PIPELINE else len(PIPELINE)
+def priority(operation, stages: dict) -> tuple:
+    """Sort key of an eligible operation: its stage's ``priority`` (``stages``: name →
+    :class:`~.pipeline.Stage`; unknown operations last), then coldest first."""
+    spec = stages.get(operation.name)
+    stage = spec.priority if spec is not None else math.inf
     coldest = min(job.cached_statepoint.get("T", math.inf) for job in operation._jobs)
     return (stage, coldest, operation.id)
 
@@ -241,6 +225,140 @@ def _run_in_process(
     return stats
 
 
+class _PullingRun:
+    """The state of one :func:`run_pulling`: its workers, the operations running and
+    finished, the attempts of each, the first failure."""
+
+    def __init__(self, project, aggregates, names, workers, ignore_conditions, remaining):
+        self.project = project
+        self.aggregates = aggregates
+        self.groups = set(project._gather_executable_flow_groups(names))
+        self.workers = workers
+        self.ignore_conditions = ignore_conditions
+        self.remaining = remaining
+        self.context = multiprocessing.get_context("fork")
+        self.default_directives = project._get_default_directives()
+        self.stages = getattr(project, "stages", {})
+        self.stats = RunStatistics(workers)
+        self.running: dict[int, _Running] = {}  # by the process's sentinel
+        self.attempts: dict[str, int] = {}  # operation id → starts in this run
+        self.finished: set[str] = set()
+        self.failure: tuple[object, BaseException] | None = None
+        self.last_line = time.monotonic()
+
+    def eligible(self) -> list:
+        """The eligible operations not running and not finished in this run, by priority."""
+        project = self.project
+        busy = {r.operation.id for r in self.running.values()}
+        with project._buffered():
+            operations = [
+                operation
+                for _, aggregate, group in project._generate_selected_aggregate_groups(
+                    selected_aggregates=self.aggregates, selected_groups=self.groups
+                )
+                for operation in group._create_run_job_operations(
+                    project._entrypoint, self.default_directives, aggregate,
+                    self.ignore_conditions,
+                )
+            ]  # fmt: skip
+        return sorted(
+            (op for op in operations if op.id not in self.finished and op.id not in busy),
+            key=lambda op: priority(op, self.stages),
+        )
+
+    def launch(self, operation) -> None:
+        """Start ``operation`` in a forked worker."""
+        if len(self.attempts) == 1:  # a second operation: imports are worth sharing now
+            preload()
+        receive, send = self.context.Pipe(duplex=False)
+        process = self.context.Process(
+            target=_child, args=(self.project, operation, send), name=operation.name,
+            daemon=False,
+        )  # fmt: skip
+        process.start()
+        send.close()
+        self.attempts[operation.id] = self.attempts.get(operation.id, 0) + 1
+        self.running[process.sentinel] = _Running(operation, process, receive, time.monotonic())
+
+    def reap(self, entry: _Running) -> None:
+        """Collect a worker that ended: done, killed (started again), or failed."""
+        entry.process.join()
+        seconds = time.monotonic() - entry.started
+        operation, code = entry.operation, entry.process.exitcode
+        payload = None
+        if code != 0:
+            try:
+                payload = entry.conn.recv_bytes()
+            except EOFError:  # killed before it could say why
+                pass
+        entry.conn.close()
+        if code == 0:
+            self.finished.add(operation.id)
+            self.stats.finished(operation.name, seconds)
+        elif payload is None and code < 0 and self.attempts[operation.id] <= RETRIES:
+            self.stats.restarted += 1
+            log.warning(
+                "%s: its worker was killed (signal %d) after %s; starting it again "
+                "(it resumes from its last checkpoint)",
+                operation, -code, format_seconds(seconds),
+            )  # fmt: skip
+        else:
+            self.finished.add(operation.id)
+            error = (
+                worker_error(*json.loads(payload))
+                if payload is not None
+                else RuntimeError(f"its worker ended with exit code {code} and no error")
+            )
+            self.failed(operation, error)
+
+    def failed(self, operation, error: BaseException) -> None:
+        """Keep the first failure; the running operations finish, nothing new starts."""
+        if self.failure is not None:
+            return
+        self.failure = (operation, error)
+        if self.running:
+            log.error(
+                "%s failed (%s: %s); waiting for the %d running operation(s) to "
+                "finish (Ctrl-C stops them: they resume on the next run)",
+                operation, type(error).__name__, error, len(self.running),
+            )  # fmt: skip
+
+    def progress(self) -> None:
+        """A progress line every :data:`PROGRESS_SECONDS`."""
+        if time.monotonic() - self.last_line < PROGRESS_SECONDS:
+            return
+        self.last_line = time.monotonic()
+        pending = list(self.remaining())
+        for entry in self.running.values():  # the running ones are counted apart
+            if entry.operation.name in pending:
+                pending.remove(entry.operation.name)
+        log.info(progress_line(self.stats, self.running.values(), pending))
+
+    def loop(self) -> None:
+        """Refill the workers until nothing is eligible and nothing runs; Ctrl-C stops
+        the workers (they resume on the next run)."""
+        try:
+            while True:
+                if self.failure is None and len(self.running) < self.workers:
+                    for operation in self.eligible()[: self.workers - len(self.running)]:
+                        self.launch(operation)
+                if not self.running:
+                    break
+                self.progress()  # the workers refilled
+                for sentinel in wait(list(self.running), timeout=PROGRESS_SECONDS):
+                    self.reap(self.running.pop(sentinel))
+        except KeyboardInterrupt:
+            for entry in self.running.values():
+                entry.process.terminate()
+            for entry in self.running.values():
+                entry.process.join()
+            raise
+
+
+def _cpu_seconds(usage) -> float:
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_pulling(
     project,
     aggregates,
@@ -256,122 +374,22 @@ def run_pulling(
     Raises flow's ``UserOperationError`` of the first failure."""
     from flow.errors import UserOperationError
 
-    context = multiprocessing.get_context("fork")
-    default_directives = project._get_default_directives()
-    groups = set(project._gather_executable_flow_groups(names))
-    stats = RunStatistics(workers)
-    running: dict[int, _Running] = {}  # by the process's sentinel
-    attempts: dict[str, int] = {}  # operation id → starts in this run
-    finished: set[str] = set()
-    failure: tuple[object, BaseException] | None = None
-    last_line = time.monotonic()
+    run = _PullingRun(project, aggregates, names, workers, ignore_conditions, remaining)
+    if workers == 1:
+        return _run_in_process(project, run.eligible, run.finished, run.stats, remaining)
     cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     own_before = resource.getrusage(resource.RUSAGE_SELF)
-
-    def eligible() -> list:
-        busy = {r.operation.id for r in running.values()}
-        with project._buffered():
-            operations = [
-                operation
-                for _, aggregate, group in project._generate_selected_aggregate_groups(
-                    selected_aggregates=aggregates, selected_groups=groups
-                )
-                for operation in group._create_run_job_operations(
-                    project._entrypoint, default_directives, aggregate, ignore_conditions
-                )
-            ]
-        return sorted(
-            (op for op in operations if op.id not in finished and op.id not in busy),
-            key=priority,
-        )
-
-    if workers == 1:
-        return _run_in_process(project, eligible, finished, stats, remaining)
-
-    def launch(operation) -> None:
-        if len(attempts) == 1:  # a second operation: imports are worth sharing now
-            preload()
-        receive, send = context.Pipe(duplex=False)
-        process = context.Process(
-            target=_child, args=(project, operation, send), name=operation.name, daemon=False
-        )
-        process.start()
-        send.close()
-        attempts[operation.id] = attempts.get(operation.id, 0) + 1
-        running[process.sentinel] = _Running(operation, process, receive, time.monotonic())
-
-    def reap(entry: _Running) -> None:
-        nonlocal failure
-        entry.process.join()
-        seconds = time.monotonic() - entry.started
-        operation, code = entry.operation, entry.process.exitcode
-        payload = None
-        if code != 0:
-            try:
-                payload = entry.conn.recv_bytes()
-            except EOFError:  # killed before it could say why
-                pass
-        entry.conn.close()
-        if code == 0:
-            finished.add(operation.id)
-            stats.finished(operation.name, seconds)
-        elif payload is None and code < 0 and attempts[operation.id] <= RETRIES:
-            stats.restarted += 1
-            log.warning(
-                "%s: its worker was killed (signal %d) after %s; starting it again "
-                "(it resumes from its last checkpoint)",
-                operation, -code, format_seconds(seconds),
-            )  # fmt: skip
-        else:
-            finished.add(operation.id)
-            error = (
-                worker_error(*json.loads(payload))
-                if payload is not None
-                else RuntimeError(f"its worker ended with exit code {code} and no error")
-            )
-            if failure is None:
-                failure = (operation, error)
-                if running:
-                    log.error(
-                        "%s failed (%s: %s); waiting for the %d running operation(s) to "
-                        "finish (Ctrl-C stops them: they resume on the next run)",
-                        operation, type(error).__name__, error, len(running),
-                    )  # fmt: skip
-
-    try:
-        while True:
-            if failure is None and len(running) < workers:
-                for operation in eligible()[: workers - len(running)]:
-                    launch(operation)
-            if not running:
-                break
-            if time.monotonic() - last_line >= PROGRESS_SECONDS:  # the workers refilled
-                last_line = time.monotonic()
-                pending = list(remaining())
-                for entry in running.values():  # the running ones are counted apart
-                    if entry.operation.name in pending:
-                        pending.remove(entry.operation.name)
-                log.info(progress_line(stats, running.values(), pending))
-            ready = wait(list(running), timeout=PROGRESS_SECONDS)
-            for sentinel in ready:
-                reap(running.pop(sentinel))
-    except KeyboardInterrupt:
-        for entry in running.values():
-            entry.process.terminate()
-        for entry in running.values():
-            entry.process.join()
-        raise
-    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    stats.cpu_seconds = (cpu_after.ru_utime + cpu_after.ru_stime) - (
-        cpu_before.ru_utime + cpu_before.ru_stime
+    run.loop()
+    stats = run.stats
+    stats.cpu_seconds = _cpu_seconds(resource.getrusage(resource.RUSAGE_CHILDREN)) - _cpu_seconds(
+        cpu_before
     )
-    own_after = resource.getrusage(resource.RUSAGE_SELF)
-    stats.scheduler_seconds = (own_after.ru_utime + own_after.ru_stime) - (
-        own_before.ru_utime + own_before.ru_stime
+    stats.scheduler_seconds = _cpu_seconds(resource.getrusage(resource.RUSAGE_SELF)) - _cpu_seconds(
+        own_before
     )
     stats.wall_seconds = time.monotonic() - stats.start
-    if failure is not None:
-        operation, error = failure
+    if run.failure is not None:
+        operation, error = run.failure
         raise UserOperationError(
             f"An exception was raised during operation {operation.name} for job or "
             f"aggregate {operation}."
