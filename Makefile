@@ -1,6 +1,7 @@
 # Two commands set everything up on a fresh machine:
 #   make demo   - virtual environment, install, demo data space, run the workflow
 #   make test   - virtual environment (if needed) and the test suite
+#   make docs   - the documentation site, docs/_build/html (warnings are errors)
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -8,7 +9,7 @@ PROFILE ?= demo
 # operations run side by side by `make demo` (one core each)
 JOBS ?= $(shell nproc)
 
-.PHONY: demo reproduce test venv lint format bench profile
+.PHONY: demo reproduce test venv lint format bench profile docs
 # the workstation reproduction's own data space (never mixed with the demo's)
 REPRODUCE_ROOT ?= reproduce
 
@@ -60,3 +61,8 @@ bench: venv
 profile: venv
 	$(PY) -m pip install --quiet -r benchmarks/requirements.txt
 	$(PY) benchmarks/profile_hot_paths.py --root benchmarks/results/smoke
+
+# the documentation site (Sphinx + MyST; the API pages from the docstrings)
+docs: venv
+	$(PY) -m pip install --quiet -r docs/requirements.txt
+	$(VENV)/bin/sphinx-build -W --keep-going -b html docs docs/_build/html

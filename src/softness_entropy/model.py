@@ -89,14 +89,15 @@ class Mixture:
     sigma : σ_ij per pair (σ_AA).
     fraction_a : number fraction of A particles.
     mass_b : m_B (m_A).
-    name : a label for provenance and figures.
+    name : a label for provenance and figures; None: "Kob–Andersen" for its values,
+        else "custom".
     """
 
     epsilon: Mapping[str, float] = field(default_factory=lambda: dict(KA_EPSILON))
     sigma: Mapping[str, float] = field(default_factory=lambda: dict(KA_SIGMA))
     fraction_a: float = FRACTION_A
     mass_b: float = MASS
-    #: a label; None: "Kob–Andersen" for its values, else "custom"
+    # a label; None: "Kob–Andersen" for its values, else "custom"
     name: str | None = None
 
     def __post_init__(self) -> None:

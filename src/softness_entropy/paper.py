@@ -1,9 +1,9 @@
 """The numbers the paper fixes (Graham, Arratia & Riggleman, §II), in LJ units of
 species A: one place, read by the analysis functions' defaults and by the workflow's
 ``DEFAULT_PARAMETERS``.  Choices the paper leaves open are named parameters instead
-(``workflow/parameters.py``; README, "Choices where the paper is silent")."""
+(``workflow/parameters.py``; docs/conventions.md)."""
 
-#: |Q| of the self-intermediate scattering function F_s(Q, t) (σ_AA⁻¹), §II.A
+#: :math:`|Q|` of the self-intermediate scattering function F_s(Q, t) (σ_AA⁻¹), §II.A
 Q = 7.14
 #: phop time window t_R (τ), eq. 2
 T_R = 10.0

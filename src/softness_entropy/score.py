@@ -39,7 +39,7 @@ from .engines import ENGINE_CHOICES
 DENSITY_TOLERANCE = 0.02
 #: a stored inherent structure is accepted up to this many times the model's FIRE
 #: tolerance: GSD keeps positions in float32, and the workflow's own stored minima
-#: (tolerance 1e-3) show max |F| = 0.7–1.03e-3 ε/σ when read back (18 frames of the
+#: (tolerance 1e-3) show max :math:`|F|` = 0.7–1.03e-3 ε/σ when read back (18 frames of the
 #: workstation run, Δ = 0–0.2, LAMMPS); its thermal frames show 140–530 ε/σ
 FORCE_SLACK = 2.0
 
@@ -52,7 +52,7 @@ class Minimisation:
     ----------
     minimised : whether it was minimised with FIRE (it was not an inherent structure).
     reason : why ("" if not minimised).
-    max_force_before : largest |F_i| of the frame as given (ε_AA/σ_AA).
+    max_force_before : largest :math:`|F_i|` of the frame as given (ε_AA/σ_AA).
     fire_steps : FIRE iterations used (0 if not minimised).
     potential_energy : U per particle of the inherent structure (ε_AA).
     """
@@ -93,7 +93,7 @@ def inherent_structures(
     sources: list[str] | None = None,
 ) -> tuple[list[Configuration], list[Minimisation]]:
     """The inherent structure of each configuration: the configuration itself where it
-    is one (no velocities, max |F| ≤ FORCE_SLACK × the model's FIRE tolerance), else
+    is one (no velocities, max :math:`|F|` ≤ FORCE_SLACK × the model's FIRE tolerance), else
     its FIRE minimum (``minimize``) or a ValueError naming the frame (not ``minimize``).
     """
     from .analysis.pair_energy import energy_and_virial_pressure, pair_forces

@@ -1,16 +1,16 @@
 """Dynamic propensity in the isoconfigurational ensemble, and how well a structural
-predictor correlates with it (paper §III.A, last paragraph; issue 18).
+predictor correlates with it (paper §III.A, last paragraph).
 
 The isoconfigurational ensemble (Widmer-Cooper, Harrowell & Fynewever 2004): M
 trajectories start from the same positions with fresh Maxwell–Boltzmann velocities.
 The propensity of particle i at time t is its ensemble-mean squared displacement
 
-    P_i(t) = ⟨|r_i(t) − r_i(0)|²⟩_M   (σ_AA²),
+    P_i(t) = ⟨\\|r_i(t) − r_i(0)\\|²⟩_M   (σ_AA²),
 
 and the cage-relative variant replaces each displacement by its difference from the
 mean displacement of the particle's neighbours in the starting configuration,
 
-    Δr_i^CR = Δr_i − (1/|N_i|) Σ_{j ∈ N_i} Δr_j,
+    Δr_i^CR = Δr_i − (1/\\|N_i\\|) Σ_{j ∈ N_i} Δr_j,
 
 which removes the collective drift of a particle's surroundings (long-wavelength
 phonons, Mermin–Wagner-like fluctuations) that says nothing about local structure
@@ -140,7 +140,7 @@ def cage_relative(
 
 
 def propensity(displacements: np.ndarray) -> np.ndarray:
-    """P_i(t) = ⟨|Δr_i(t)|²⟩ over the ensemble: (M, T, n, 3) unwrapped displacements of M
+    """P_i(t) = ⟨\\|Δr_i(t)\\|²⟩ over the ensemble: (M, T, n, 3) unwrapped displacements of M
     trajectories at T times → (T, n), σ_AA²."""
     d = np.asarray(displacements, dtype=np.float64)
     if d.ndim != 4 or d.shape[-1] != 3:

@@ -7,7 +7,7 @@
       = \\frac{1}{N}\\sum_j
         \\left\\langle \\frac{\\sin Q|\\Delta\\mathbf r_j|}{Q|\\Delta\\mathbf r_j|}\\right\\rangle
 
-The second form is the exact average over all directions of **Q** with |Q| = Q, which we
+The second form is the exact average over all directions of **Q** with :math:`|Q|` = Q, which we
 use (no sampling noise from a finite set of wave vectors).  τα is the time at which
 F_s first drops below 1/e, with ln F_s interpolated linearly in t between the
 bracketing lags.
@@ -20,7 +20,7 @@ import numpy as np
 
 from .. import paper
 
-#: The paper's |Q| = 7.14 σ_AA⁻¹ (first peak of g(r)).
+#: The paper's :math:`|Q|` = 7.14 σ_AA⁻¹ (first peak of g(r)).
 Q_PAPER = paper.Q
 
 
@@ -39,7 +39,7 @@ def fs_curve(
     Parameters
     ----------
     frames : (F, N, 3) unwrapped positions at equally spaced times.
-    q : |Q| (σ_AA⁻¹).
+    q : :math:`|Q|` (σ_AA⁻¹).
     max_origins : at most this many origins per lag, evenly spread (cost O(F·max_origins·N)).
     max_lag : largest lag in frames (default F − 1).
 
@@ -93,7 +93,7 @@ class RelaxationTracker:
 
     Parameters
     ----------
-    q : |Q| (σ_AA⁻¹).
+    q : :math:`|Q|` (σ_AA⁻¹).
     spacing : initial time between stored frames.
     max_frames : frames kept (even number ≥ 4).
     """

@@ -8,9 +8,9 @@ C chosen by 5-fold cross-validation (the best accuracy, or the one-standard-erro
 of :func:`one_standard_error_rule`) and a stratified held-out test split.
 
 Softness S is the SVM decision function w·x̂ + b of the standardised features x̂
-(positive: on the soft side).  Dividing by |w| would give the geometric distance to the
+(positive: on the soft side).  Dividing by :math:`|w|` would give the geometric distance to the
 hyperplane; we keep the decision function, as the paper and the softness literature
-do, and store |w| with the model.
+do, and store :math:`|w|` with the model.
 """
 
 from __future__ import annotations

@@ -126,7 +126,7 @@ def _neighbours(tree, box_length: float, query: np.ndarray, r_max: float):
     scipy's periodic k-d tree, not freud: for the dense r ≈ 3.5 σ spheres of the
     structure functions (≈ 200 neighbours per particle) freud 3.4's AABB query is the
     slower one; ``benchmarks/bench_analysis.py`` measures both on the same frame
-    (README, Benchmarks).
+    (docs/benchmarks.md).
     """
     from scipy.spatial import cKDTree
 

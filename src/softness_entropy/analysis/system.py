@@ -10,7 +10,7 @@ run parameters, and returns the system's record:
   the window ``arrhenius_window`` (default: the same reference temperatures T_ref
   0.45–0.64 in every system, :mod:`.reference`; the three coldest, flagged, where a
   ladder has fewer than three there), T_A from the strata's crossings, with block
-  bootstrap intervals (:mod:`.barriers`);
+  bootstrap intervals (:mod:`softness_entropy.analysis.barriers`);
 * the classification accuracy and ρ(S, s2) per temperature with bootstrap errors
   (:mod:`.state_statistics`), and per-temperature means of the dynamics and softness
   records;

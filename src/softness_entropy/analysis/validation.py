@@ -70,7 +70,7 @@ def curvature_test(systems: list[dict], false_alarm: float = CURVATURE_FALSE_ALA
     """Claim 1's test of the Arrhenius form: per stratum (S and s2, every system with
     ≥ 4 fitted temperatures) z = c / σ_c of the curvature c of ln P_R in 1/T
     (:func:`.barriers.curvature`, σ_c from the bootstrap); a stratum departs from a
-    straight line when |z| exceeds the Bonferroni threshold that keeps the chance of
+    straight line when :math:`|z|` exceeds the Bonferroni threshold that keeps the chance of
     any false alarm over all m strata tested at ``false_alarm`` (normal z)."""
     from scipy.stats import norm
 

@@ -44,7 +44,7 @@ class MinimizeResult:
     Attributes
     ----------
     potential_energy : U per particle of the inherent structure (ε_AA).
-    max_force : largest |F_i| after minimisation (ε_AA/σ_AA).
+    max_force : largest :math:`|F_i|` after minimisation (ε_AA/σ_AA).
     steps : FIRE iterations used.
     force_evaluations : force computations used (≈ steps).
     converged : whether the force tolerance was reached within the step budget.
@@ -63,7 +63,7 @@ class FireParameters:
 
     Attributes
     ----------
-    force_tolerance : stop when every |F_i| < this (ε_AA/σ_AA).
+    force_tolerance : stop when every :math:`|F_i|` < this (ε_AA/σ_AA).
     energy_tolerance : and the relative change of U between iterations < this.
     max_steps : iteration budget per minimisation.
     dt : initial FIRE time step (τ); the engines' own FIRE schemes adapt it.
@@ -81,9 +81,10 @@ class FireParameters:
 
 
 class Engine(abc.ABC):
-    """One fixed-volume simulation of the expanded-LJ Kob–Andersen mixture.
+    """One fixed-volume simulation of the expanded-LJ Kob–Andersen mixture (the
+    parameters are common to both implementations).
 
-    Parameters (common to both implementations)
+    Parameters
     ----------
     configuration : starting state; its velocities are used if present.
     delta : well-width parameter Δ of eq. 1 (σ_AA).

@@ -7,8 +7,8 @@ Physics mapping (checked against eq. 1 in ``tests/test_engines.py`` where HOOMD 
 * ``hoomd.md.methods.ConstantVolume`` with a ``thermostats.MTTK`` Nosé–Hoover
   thermostat (the same equations of motion as LAMMPS ``fix nvt ... tchain 1``).
 * ``hoomd.md.minimize.FIRE`` for inherent structures.  HOOMD's FIRE tests the mean
-  force Σ|F_i|/(N √N_dof); we keep minimising until the largest
-  per-particle force |F_i| is below the tolerance, the criterion LAMMPS uses here too.
+  force :math:`\\sum_i |F_i| / (N \\sqrt{N_{dof}})`; we keep minimising until the largest
+  per-particle force :math:`|F_i|` is below the tolerance, the criterion LAMMPS uses here too.
 * Devices: ``hoomd.device.auto_select()`` (a GPU where present) unless ``device`` says
   "cpu" or "gpu".  Under ``mpiexec`` HOOMD decomposes the domain over the ranks.
 """

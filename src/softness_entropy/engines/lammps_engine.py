@@ -12,7 +12,7 @@ Physics mapping (checked against eq. 1 in ``tests/test_engines.py``):
 * ``fix nvt ... tchain 1``: a single Nosé–Hoover thermostat, the same equations of
   motion as HOOMD's MTTK thermostat with the same τ.
 * ``min_style fire`` with ``min_modify norm max``: the force tolerance is on the
-  largest per-particle force |F_i|.
+  largest per-particle force :math:`|F_i|`.
 
 Parallelism: run in-process on one rank (the workstation default: no ``mpiexec``
 needed) with ``threads`` OpenMP threads (default ``$OMP_NUM_THREADS`` or 1), or launch

@@ -1,5 +1,5 @@
 """The propensity figure: Pearson correlation of each structural predictor with the
-isoconfigurational propensity against t/τα (issue 18), one column per system, plain
+isoconfigurational propensity against t/τα, one column per system, plain
 displacements above, cage-relative below; the coldest chosen temperature of a system
 solid, warmer ones dashed (the panel title lists them); bands are bootstrap 1σ
 intervals over the starting configurations; further replicas thinner.  Draws what it is given."""

@@ -149,7 +149,7 @@ def equilibrate_state(
 
     ``start`` is the lattice (``melt=True``: first ``melt_time`` at T, not counted) or
     the hotter state of the cascade.  τα is measured from F_s(Q, t) of the A particles
-    (isotropic average, |Q| = ``q_vector``) over the run so far; the run ends when it
+    (isotropic average, :math:`|Q|` = ``q_vector``) over the run so far; the run ends when it
     has lasted max(min_equilibration_time, wait_tau_alpha·τα).  Writes ``output`` (GSD,
     with velocities) and returns the record for the job document.
     """

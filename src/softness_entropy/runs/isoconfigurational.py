@@ -55,7 +55,7 @@ class Ensemble:
     ----------
     steps : (T,) measuring steps after the start (multiply by dt for τ).
     frames : (C,) production-trajectory frames of the starting configurations.
-    propensity : (C, T, n_A) ⟨|Δr_i(t)|²⟩ over the members (σ_AA²), A particles.
+    propensity : (C, T, n_A) ⟨\\|Δr_i(t)\\|²⟩ over the members (σ_AA²), A particles.
     propensity_cage : (C, T, n_A) the same for cage-relative displacements.
     a_index : (n_A,) particle indices of the columns.
     record : what ran (engine, members, particle-steps, wall seconds, resumes).

@@ -111,15 +111,15 @@ DEFAULT_PARAMETERS: dict[str, Any] = {
     "svm_training_temperatures": "below_top",
     # C by cross-validation: "one_se" (the most regularised C within one standard
     # error of the best accuracy: the hyperplanes stop turning with the seed at the
-    # same accuracy, README) or "best" accuracy
+    # same accuracy, docs/conventions.md) or "best" accuracy
     "svm_c_rule": "one_se",
     # soft and hard training examples (analysis.events): "paper" (peaks ≥ p_soft and
     # troughs ≤ p_hard, soft_separation / hard_separation apart, §II.B as written) or
     # "authors" (their code: local maxima thinned to the separations, then ≥ p_soft
     # soft, < p_hard hard — a quiet maximum, not a trough; they used 100 and 800 τ)
     "training_events": "paper",
-    # -- conventions of the barrier analysis the paper's text leaves open (README:
-    # "Choices where the paper is silent"; each is varied in results/validation.md) --
+    # -- conventions of the barrier analysis the paper's text leaves open
+    # (docs/conventions.md; each is varied in results/validation.md) --
     # phop_label: the frame whose structure a phop window is paired with: "centre"
     # (eq. 2 as written: A = [t − t_R/2, t], B = [t, t + t_R/2]) or "start" (the
     # authors' code: structure at t, rearrangement within [t, t + t_R])
@@ -167,7 +167,7 @@ DEFAULT_PARAMETERS: dict[str, Any] = {
     "bootstrap_block": 10.0,
     # a fitted stratum should hold at least this many rearranging samples (recorded)
     "min_stratum_events": 10,
-    # -- isoconfigurational propensity (issue 18; paper §III.A, last paragraph) --
+    # -- isoconfigurational propensity (paper §III.A, last paragraph) --
     # states: the propensity_temperatures coldest temperatures of each system (0: the
     # stage is off) and the first propensity_replicas replicas; per state,
     # propensity_configurations starting frames of the production run (the first and

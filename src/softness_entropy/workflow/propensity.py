@@ -1,5 +1,5 @@
 """Isoconfigurational propensity: structural predictors scored against the dynamics
-they claim to predict (issue 18; paper §III.A, last paragraph).
+they claim to predict (paper §III.A, last paragraph).
 
 * ``isoconfigurational_ensemble`` (per chosen state): from ``propensity_configurations``
   frames of the production run, ``propensity_trajectories`` NVT trajectories each with
@@ -68,7 +68,7 @@ def ensemble_tau_alpha(job) -> float:
 @stage
 def isoconfigurational_ensemble(job):
     """M fresh-velocity NVT trajectories from each of C production frames → the
-    propensity ⟨|Δr_i(t)|²⟩ of every A particle, plain and cage-relative."""
+    propensity ⟨\\|Δr_i(t)\\|²⟩ of every A particle, plain and cage-relative."""
     import numpy as np
 
     from ..analysis.propensity import propensity_steps, start_frames
