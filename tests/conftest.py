@@ -124,7 +124,7 @@ def assert_inherent_structures_are_minima(project: signac.Project) -> None:
                 assert quenched.log["is/max_force"][0] < params["fire_force_tolerance"]
                 conf = from_frame(quenched)
                 u, _ = energy_and_virial_pressure(
-                    conf.positions, conf.typeid, conf.box_length, delta_of[job.id]
+                    conf.box_length, conf.positions, conf.typeid, delta_of[job.id]
                 )
                 assert u == pytest.approx(u_is, abs=1e-5)  # float32 positions in GSD
                 # the minimiser keeps particle identity: the IS lies within about a

@@ -14,6 +14,7 @@ import_map = importlib.util.module_from_spec(spec)
 sys.modules["import_map"] = import_map
 spec.loader.exec_module(import_map)
 
+
 @pytest.fixture(scope="module")
 def package_map():
     return import_map.import_map()

@@ -120,14 +120,14 @@ def test_particle_energies_sum_to_the_potential_energy():
     positions = rng.uniform(-L / 2, L / 2, size=(n, 3))
     typeid = (rng.uniform(size=n) < 0.2).astype(np.int32)
     for delta in (0.0, 0.3):
-        e = particle_energies(positions, typeid, L, delta)
-        u, _ = energy_and_virial_pressure(positions, typeid, L, delta)
+        e = particle_energies(L, positions, typeid, delta)
+        u, _ = energy_and_virial_pressure(L, positions, typeid, delta)
         assert e.sum() / n == pytest.approx(u, rel=1e-12)
     # an isolated pair at distance r: each particle holds half of U_AA(r) of eq. 1
     from softness_entropy import model
 
     pair = np.array([[0.0, 0.0, 0.0], [1.2, 0.0, 0.0]])
-    e = particle_energies(pair, np.zeros(2, dtype=np.int32), 10.0, 0.1)
+    e = particle_energies(10.0, pair, np.zeros(2, dtype=np.int32), 0.1)
     u = model.pair_energy(np.array([1.2]), model.pair_parameters(0.1)[("A", "A")])[0]
     np.testing.assert_allclose(e, [u / 2, u / 2], rtol=1e-12)
 

@@ -68,7 +68,7 @@ def test_a_study_with_its_own_mixture_runs_end_to_end(tmp_path):
         conf = read_configuration(job.fn("equilibrated.gsd"))
         assert (conf.typeid == 0).sum() == 250
         u, _ = energy_and_virial_pressure(
-            conf.positions, conf.typeid, conf.box_length, 0.1, mixture
+            conf.box_length, conf.positions, conf.typeid, 0.1, mixture
         )
         record = job.doc["equilibration"]
         assert record["potential_energy"] == pytest.approx(u, rel=1e-5)

@@ -94,7 +94,7 @@ def test_stored_correlations_are_those_of_the_stored_arrays(smoke):
         with gsd.hoomd.open(job.fn("inherent.gsd")) as inh:
             for c, k in enumerate(frames):
                 conf = from_frame(inh[int(k)])
-                full = particle_energies(conf.positions, conf.typeid, conf.box_length, job.sp.delta)
+                full = particle_energies(conf.box_length, conf.positions, conf.typeid, job.sp.delta)
                 e_is = inh[int(k)].log["is/potential_energy"][0]
                 assert full.sum() / job.sp.N == pytest.approx(e_is, abs=1e-5)
                 a = conf.typeid == 0

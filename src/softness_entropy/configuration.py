@@ -24,12 +24,18 @@ class Configuration:
 
     Attributes
     ----------
-    box_length : edge L of the cubic box (σ_AA); the box spans [−L/2, L/2)³.
-    positions : (N, 3) float64, wrapped into the box (σ_AA).
-    typeid : (N,) int32, 0 = A, 1 = B.
-    image : (N, 3) int32 periodic image flags; unwrapped = positions + image·L.
-    velocities : (N, 3) float64 (σ_AA/τ), or None for a static structure.
-    step : MD time step counter the configuration belongs to.
+    box_length : float
+        edge L of the cubic box (σ_AA); the box spans [−L/2, L/2)³.
+    positions : numpy.ndarray
+        (N, 3) float64, wrapped into the box (σ_AA).
+    typeid : numpy.ndarray
+        (N,) int32, 0 = A, 1 = B.
+    image : numpy.ndarray
+        (N, 3) int32 periodic image flags; unwrapped = positions + image·L.
+    velocities : numpy.ndarray or None
+        (N, 3) float64 (σ_AA/τ), or None for a static structure.
+    step : int
+        MD time step counter the configuration belongs to.
     """
 
     box_length: float

@@ -12,6 +12,7 @@ import contextlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import gsd.hoomd
 import numpy as np
@@ -90,9 +91,16 @@ def read_configuration(path: str | os.PathLike, index: int = -1) -> Configuratio
         raise ValueError(f"{path}: not a readable GSD file ({err})") from None
 
 
-def read_trajectory(
-    path: str | os.PathLike, species: int | None = 0
-) -> tuple[np.ndarray, np.ndarray, Configuration]:
+class Trajectory(NamedTuple):
+    """One species of a GSD trajectory (:func:`read_trajectory`): ``steps`` (F,) int64,
+    ``positions`` (F, N_s, 3) float32 unwrapped (σ_AA), ``first`` its first frame."""
+
+    steps: np.ndarray
+    positions: np.ndarray
+    first: Configuration
+
+
+def read_trajectory(path: str | os.PathLike, species: int | None = 0) -> Trajectory:
     """Unwrapped positions of one species (default A) over a whole GSD trajectory.
 
     Returns ``(steps, positions, first)``: (F,) int64 steps, (F, N_s, 3) float32
@@ -117,7 +125,7 @@ def read_trajectory(
                 positions[i] = conf.unwrapped_positions()[keep]
     except (OSError, RuntimeError) as err:
         raise ValueError(f"{path}: not a readable GSD trajectory ({err})") from None
-    return steps, positions, first
+    return Trajectory(steps, positions, first)
 
 
 @contextlib.contextmanager

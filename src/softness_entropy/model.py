@@ -85,11 +85,16 @@ class Mixture:
 
     Attributes
     ----------
-    epsilon : ε_ij per pair "AA", "AB", "BB" (ε_AA).
-    sigma : σ_ij per pair (σ_AA).
-    fraction_a : number fraction of A particles.
-    mass_b : m_B (m_A).
-    name : a label for provenance and figures; None: "Kob–Andersen" for its values,
+    epsilon : dict
+        ε_ij per pair "AA", "AB", "BB" (ε_AA).
+    sigma : dict
+        σ_ij per pair (σ_AA).
+    fraction_a : float
+        number fraction of A particles.
+    mass_b : float
+        m_B (m_A).
+    name : str or None
+        a label for provenance and figures; None: "Kob–Andersen" for its values,
         else "custom".
     """
 
@@ -187,11 +192,16 @@ class PairParameters:
 
     Attributes
     ----------
-    epsilon : ε_ij (energy).
-    sigma : σ_ij, the Kob–Andersen diameter (length); sets the cutoff.
-    sigma_prime : σ'_ij = σ_ij (1 − Δ/2^{1/6}) (length), the LJ σ used in eq. 1.
-    delta : Δ (length), the radial shift.
-    r_cut : cutoff on r, 2.5 σ_ij (length).
+    epsilon : float
+        ε_ij (energy).
+    sigma : float
+        σ_ij, the Kob–Andersen diameter (length); sets the cutoff.
+    sigma_prime : float
+        σ'_ij = σ_ij (1 − Δ/2^{1/6}) (length), the LJ σ used in eq. 1.
+    delta : float
+        Δ (length), the radial shift.
+    r_cut : float
+        cutoff on r, 2.5 σ_ij (length).
     """
 
     epsilon: float

@@ -116,7 +116,7 @@ def inherent_structures(
     try:
         for conf, source in zip(confs, sources, strict=True):
             still = replace(conf, velocities=None)
-            forces = pair_forces(still.positions, still.typeid, still.box_length, delta, mixture)
+            forces = pair_forces(still.box_length, still.positions, still.typeid, delta, mixture)
             max_force = float(np.linalg.norm(forces, axis=1).max())
             reasons = []
             if conf.velocities is not None and np.any(conf.velocities != 0):
@@ -128,7 +128,7 @@ def inherent_structures(
                 )
             if not reasons:
                 energy, _ = energy_and_virial_pressure(
-                    still.positions, still.typeid, still.box_length, delta, mixture
+                    still.box_length, still.positions, still.typeid, delta, mixture
                 )
                 out.append(still)
                 report.append(Minimisation(False, "", max_force, 0, energy))
@@ -168,7 +168,8 @@ def score_configurations(
     for k, conf in enumerate(confs):
         if not np.array_equal(np.flatnonzero(conf.typeid == 0), a_index):
             raise ValueError(f"frame {k}: the A particles differ from frame 0")
-        soft[k], s2[k] = model.score(conf.box_length, conf.positions, conf.typeid, a_index)
+        scores = model.score(conf.box_length, conf.positions, conf.typeid, a_index)
+        soft[k], s2[k] = scores.softness, scores.s2_local
     return soft, s2, a_index
 
 

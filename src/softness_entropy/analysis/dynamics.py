@@ -113,10 +113,13 @@ class LaggedCurves:
 
     Attributes
     ----------
-    lags : (L,) lag in steps (0 first), increasing.
-    msd : (G, O, L) MSD of each particle group and block-start origin (σ_AA²); NaN
+    lags : numpy.ndarray
+        (L,) lag in steps (0 first), increasing.
+    msd : numpy.ndarray
+        (G, O, L) MSD of each particle group and block-start origin (σ_AA²); NaN
         where the lag runs past the trajectory's end.
-    fs : (G, O, L) isotropic F_s(Q, lag); NaN likewise.
+    fs : numpy.ndarray
+        (G, O, L) isotropic F_s(Q, lag); NaN likewise.
     """
 
     lags: np.ndarray
@@ -189,10 +192,14 @@ class DynamicsEstimate:
 
     Attributes
     ----------
-    D, D_error : diffusion coefficient (σ_AA²/τ) and its standard error.
-    tau_alpha, tau_alpha_error : first 1/e crossing of F_s (τ) and its standard error.
-    fit : the diffusion fit of the mean MSD (window, log–log slope).
-    n_origins : block starts (time origins; the last one contributes lag 0 only).
+    D, D_error : float
+        diffusion coefficient (σ_AA²/τ) and its standard error.
+    tau_alpha, tau_alpha_error : float
+        first 1/e crossing of F_s (τ) and its standard error.
+    fit : DiffusionFit
+        the diffusion fit of the mean MSD (window, log–log slope).
+    n_origins : int
+        block starts (time origins; the last one contributes lag 0 only).
     """
 
     D: float
@@ -252,9 +259,16 @@ class WindowDynamics:
 
     Attributes
     ----------
-    times : lags (τ); msd : mean MSD of the A particles (σ_AA²); fs : mean F_s(Q, t);
-    origins : time origins contributing to each lag.
-    estimate : D_A and τα with bootstrap errors (:class:`DynamicsEstimate`).
+    times : numpy.ndarray
+        lags (τ).
+    msd : numpy.ndarray
+        mean MSD of the A particles (σ_AA²).
+    fs : numpy.ndarray
+        mean F_s(Q, t).
+    origins : numpy.ndarray
+        time origins contributing to each lag.
+    estimate : DynamicsEstimate
+        D_A and τα with bootstrap errors (:class:`DynamicsEstimate`).
     """
 
     times: np.ndarray

@@ -184,11 +184,19 @@ class RearrangementEvents:
 
     Attributes
     ----------
-    phop : (rows, N_A) σ_AA²; row k covers frames k … k + 2h and labels frame
+    phop : numpy.ndarray
+        (rows, N_A) σ_AA²; row k covers frames k … k + 2h and labels frame
         ``frames[k]`` (k + h for the centre label, eq. 2; k for the start label).
-    frames : (rows,) trajectory frame of each row; a_index : (N_A,) particle index of
-        each column; half_window : h (frames); offset : the label offset (h or 0).
-    soft, hard : the training events (trajectory frames, particle indices).
+    frames : numpy.ndarray
+        (rows,) trajectory frame of each row.
+    a_index : numpy.ndarray
+        (N_A,) particle index of each column.
+    half_window : int
+        h (frames).
+    offset : int
+        the label offset (h or 0).
+    soft, hard : Events
+        the training events (trajectory frames, particle indices).
     """
 
     phop: np.ndarray

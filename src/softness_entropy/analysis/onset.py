@@ -32,12 +32,18 @@ class Departure:
 
     Attributes
     ----------
-    supercooled : (n,) bool, in the order of the input temperatures.
-    onset : midpoint in 1/T of ``bracket`` (NaN when nothing departs).
-    bracket : (coldest Arrhenius T, warmest departing T).
-    activation_energy : E of the liquid's line (ε_AA), ln D = a − E/T.
-    n_liquid : temperatures the line is fitted to (``n_hot``).
-    deviation : (n,) ln D_line − ln D (positive: slower than Arrhenius).
+    supercooled : numpy.ndarray
+        (n,) bool, in the order of the input temperatures.
+    onset : float
+        midpoint in 1/T of ``bracket`` (NaN when nothing departs).
+    bracket : tuple
+        (coldest Arrhenius T, warmest departing T).
+    activation_energy : float
+        E of the liquid's line (ε_AA), ln D = a − E/T.
+    n_liquid : int
+        temperatures the line is fitted to (``n_hot``).
+    deviation : numpy.ndarray
+        (n,) ln D_line − ln D (positive: slower than Arrhenius).
     """
 
     supercooled: np.ndarray

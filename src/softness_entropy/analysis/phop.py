@@ -73,13 +73,16 @@ def phop(positions: np.ndarray, h: int) -> np.ndarray:
 
     Parameters
     ----------
-    positions : (F, N, 3) unwrapped positions (σ_AA), frames equally spaced; float32
+    positions : numpy.ndarray
+        (F, N, 3) unwrapped positions (σ_AA), frames equally spaced; float32
         or float64 (computed in float64).
-    h : half window in frames (:func:`half_window`).
+    h : int
+        half window in frames (:func:`half_window`).
 
     Returns
     -------
-    (F − 2h, N) float64 array; row k belongs to frame k + h (module docstring).
+    numpy.ndarray
+        (F − 2h, N) float64 array; row k belongs to frame k + h (module docstring).
     """
     x = np.asarray(positions)
     if x.ndim != 3 or x.shape[2] != 3:

@@ -154,11 +154,15 @@ class CorrelationCurve:
 
     Attributes
     ----------
-    times : (T,) τ.
-    pearson, spearman : (T,) means over starting configurations.
-    pearson_interval, spearman_interval : (T, 2) bootstrap 1σ intervals over
+    times : numpy.ndarray
+        (T,) τ.
+    pearson, spearman : numpy.ndarray
+        (T,) means over starting configurations.
+    pearson_interval, spearman_interval : numpy.ndarray
+        (T, 2) bootstrap 1σ intervals over
         configurations (NaN with fewer than two).
-    configurations : how many starting configurations.
+    configurations : int
+        how many starting configurations.
     """
 
     times: np.ndarray

@@ -38,14 +38,19 @@ def fs_curve(
 
     Parameters
     ----------
-    frames : (F, N, 3) unwrapped positions at equally spaced times.
-    q : :math:`|Q|` (σ_AA⁻¹).
-    max_origins : at most this many origins per lag, evenly spread (cost O(F·max_origins·N)).
-    max_lag : largest lag in frames (default F − 1).
+    frames : numpy.ndarray
+        (F, N, 3) unwrapped positions at equally spaced times.
+    q : float
+        :math:`|Q|` (σ_AA⁻¹).
+    max_origins : int
+        at most this many origins per lag, evenly spread (cost O(F·max_origins·N)).
+    max_lag : int or None
+        largest lag in frames (default F − 1).
 
     Returns
     -------
-    (max_lag + 1,) array; element 0 is 1.
+    numpy.ndarray
+        (max_lag + 1,) array; element 0 is 1.
     """
     frames = np.asarray(frames)  # float32 stays float32: frames are cast pair by pair
     n_frames = len(frames)
@@ -93,9 +98,12 @@ class RelaxationTracker:
 
     Parameters
     ----------
-    q : :math:`|Q|` (σ_AA⁻¹).
-    spacing : initial time between stored frames.
-    max_frames : frames kept (even number ≥ 4).
+    q : float
+        :math:`|Q|` (σ_AA⁻¹).
+    spacing : float
+        initial time between stored frames.
+    max_frames : int
+        frames kept (even number ≥ 4).
     """
 
     def __init__(self, q: float, spacing: float, max_frames: int = 128) -> None:

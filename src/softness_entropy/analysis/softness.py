@@ -45,6 +45,27 @@ def balance_classes(labels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.sort(pick)
 
 
+@dataclass(frozen=True)
+class FrameScores:
+    """What a softness model gives one configuration (:meth:`SoftnessModel.score`).
+
+    Attributes
+    ----------
+    softness
+        (n,) softness S of the scored particles (distance to the hyperplane in units of
+        the standardised features, positive on the soft side).
+    s2_local
+        (n,) local pair excess entropy s2 (eq. 6; k_B).
+    seed_softness
+        (n, k) softness under the k robustness models (``seed_planes``), or None when
+        not asked for.
+    """
+
+    softness: np.ndarray
+    s2_local: np.ndarray
+    seed_softness: np.ndarray | None = None
+
+
 @dataclass
 class SoftnessModel:
     """A trained softness hyperplane and everything needed to apply it again.
@@ -84,13 +105,12 @@ class SoftnessModel:
         typeid: np.ndarray,
         index: np.ndarray,
         seeds: bool = False,
-    ) -> tuple[np.ndarray, ...]:
-        """(S, local s2) of the particles ``index`` of one configuration (an inherent
+    ) -> FrameScores:
+        """S and local s2 of the particles ``index`` of one configuration (an inherent
         structure: box edge and positions in σ_AA): the structure functions on the
         model's grid (eq. 3), S = w·x̂ + b, and local s2 (eq. 6) with the model's η
         and damping.  The one implementation of "configuration → S, s2".  With
-        ``seeds``, also the (n, k) softness of the robustness models (``seed_planes``;
-        k = 0 without them)."""
+        ``seeds``, also the softness of the robustness models (``seed_planes``)."""
         missing = {"s2_eta", "s2_damping_width"} - set(self.scoring)
         if missing:
             raise ValueError(
@@ -107,10 +127,10 @@ class SoftnessModel:
             self.scoring["s2_damping_width"],
         )
         if not seeds:
-            return s, s2
+            return FrameScores(s, s2)
         planes = np.zeros((0, G[0].size + 1)) if self.seed_planes is None else self.seed_planes
         x = np.asarray(G, dtype=np.float64).reshape(len(index), -1)
-        return s, s2, x @ planes[:, :-1].T + planes[:, -1]
+        return FrameScores(s, s2, x @ planes[:, :-1].T + planes[:, -1])
 
     def raw_plane(self) -> np.ndarray:
         """(F + 1,) this model's hyperplane in raw features: weights, then offset."""

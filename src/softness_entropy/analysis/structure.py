@@ -43,7 +43,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -106,7 +106,7 @@ def _check_box(box_length: float, r_max: float) -> None:
         )
 
 
-def _into_box(points: np.ndarray, box_length: float) -> np.ndarray:
+def _into_box(box_length: float, points: np.ndarray) -> np.ndarray:
     """Positions shifted into [0, L): scipy's periodic k-d tree rejects a coordinate
     equal to L, which ``np.mod(x + L/2, L)`` returns for x just below L/2 in float64."""
     wrapped = np.mod(np.asarray(points, dtype=np.float64) + box_length / 2, box_length)
@@ -117,7 +117,7 @@ def _into_box(points: np.ndarray, box_length: float) -> np.ndarray:
 def _points_tree(box_length: float, positions: np.ndarray):
     from scipy.spatial import cKDTree
 
-    return cKDTree(_into_box(positions, box_length), boxsize=box_length)
+    return cKDTree(_into_box(box_length, positions), boxsize=box_length)
 
 
 def _neighbours(tree, box_length: float, query: np.ndarray, r_max: float):
@@ -130,7 +130,7 @@ def _neighbours(tree, box_length: float, query: np.ndarray, r_max: float):
     """
     from scipy.spatial import cKDTree
 
-    pairs = cKDTree(_into_box(query, box_length), boxsize=box_length).sparse_distance_matrix(
+    pairs = cKDTree(_into_box(box_length, query), boxsize=box_length).sparse_distance_matrix(
         tree, r_max, output_type="ndarray"
     )
     return pairs["i"].astype(np.int64), pairs["j"].astype(np.int64), pairs["v"].copy()
@@ -289,12 +289,22 @@ class RDFGrid:
         return round(self.r_max / self.bin_width)
 
 
+class SpeciesRDFs(NamedTuple):
+    """Species-resolved RDFs of a set of configurations (:func:`species_rdfs`): ``r``
+    the bin centres (σ_AA), ``g`` of shape (n_types, bins) (g_AA, g_BB), ``densities``
+    the mean number densities ρ_K (σ_AA⁻³)."""
+
+    r: np.ndarray
+    g: np.ndarray
+    densities: np.ndarray
+
+
 def species_rdfs(
     frames: list[tuple[float, np.ndarray, np.ndarray]],
     centre_type: int = 0,
     n_types: int = 2,
     grid: RDFGrid = RDFGrid(),
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> SpeciesRDFs:
     """Frame-averaged g_{cK}(r) around particles of type ``centre_type`` (freud RDF).
 
     ``frames``: list of (box_length, positions, typeid).
@@ -330,7 +340,7 @@ def species_rdfs(
             weights[k] += w
     r = np.asarray(rdf.bin_centers, dtype=np.float64)
     g = np.divide(g_sum, weights[:, None], out=np.zeros_like(g_sum), where=weights[:, None] > 0)
-    return r, g, densities / len(frames)
+    return SpeciesRDFs(r, g, densities / len(frames))
 
 
 def pair_excess_entropy(r: np.ndarray, g: np.ndarray, densities: np.ndarray) -> float:

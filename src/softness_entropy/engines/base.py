@@ -22,13 +22,17 @@ class Thermo:
 
     Attributes
     ----------
-    potential_energy : total potential energy U per particle (ε_AA), shifted pair
+    potential_energy : float
+        total potential energy U per particle (ε_AA), shifted pair
         potential of eq. 1.
-    kinetic_temperature : 2K / (3N − 3) (ε_AA / k_B); 0 for a static structure.
-    pressure : (2K + W) / (3V) = (N − 1) k T_kin / V + W / (3V), the virial pressure
+    kinetic_temperature : float
+        2K / (3N − 3) (ε_AA / k_B); 0 for a static structure.
+    pressure : float
+        (2K + W) / (3V) = (N − 1) k T_kin / V + W / (3V), the virial pressure
         with the kinetic energy K itself (as HOOMD and LAMMPS both report it)
         (ε_AA σ_AA⁻³).
-    virial_pressure : the configurational part W / (3V) alone (ε_AA σ_AA⁻³).
+    virial_pressure : float
+        the configurational part W / (3V) alone (ε_AA σ_AA⁻³).
     """
 
     potential_energy: float
@@ -43,11 +47,16 @@ class MinimizeResult:
 
     Attributes
     ----------
-    potential_energy : U per particle of the inherent structure (ε_AA).
-    max_force : largest :math:`|F_i|` after minimisation (ε_AA/σ_AA).
-    steps : FIRE iterations used.
-    force_evaluations : force computations used (≈ steps).
-    converged : whether the force tolerance was reached within the step budget.
+    potential_energy : float
+        U per particle of the inherent structure (ε_AA).
+    max_force : float
+        largest :math:`|F_i|` after minimisation (ε_AA/σ_AA).
+    steps : int
+        FIRE iterations used.
+    force_evaluations : int
+        force computations used (≈ steps).
+    converged : bool
+        whether the force tolerance was reached within the step budget.
     """
 
     potential_energy: float
@@ -63,11 +72,16 @@ class FireParameters:
 
     Attributes
     ----------
-    force_tolerance : stop when every :math:`|F_i|` < this (ε_AA/σ_AA).
-    energy_tolerance : and the relative change of U between iterations < this.
-    max_steps : iteration budget per minimisation.
-    dt : initial FIRE time step (τ); the engines' own FIRE schemes adapt it.
-    alpha_start : FIRE's initial (and largest) velocity-mixing parameter α.  0.05
+    force_tolerance : float
+        stop when every :math:`|F_i|` < this (ε_AA/σ_AA).
+    energy_tolerance : float
+        and the relative change of U between iterations < this.
+    max_steps : int
+        iteration budget per minimisation.
+    dt : float
+        initial FIRE time step (τ); the engines' own FIRE schemes adapt it.
+    alpha_start : float
+        FIRE's initial (and largest) velocity-mixing parameter α.  0.05
         instead of the engines' defaults (0.25 LAMMPS, 0.1 HOOMD) needs 40–60 % fewer
         iterations on these liquids (LAMMPS, measured on Δ = 0 and 0.4 frames) for
         inherent-structure energies of the same distribution.
@@ -86,11 +100,16 @@ class Engine(abc.ABC):
 
     Parameters
     ----------
-    configuration : starting state; its velocities are used if present.
-    delta : well-width parameter Δ of eq. 1 (σ_AA).
-    dt : MD time step (τ).
-    seed : random seed (16 bit) for anything the engine draws.
-    mixture : ε_ij, σ_ij, composition and masses (default: Kob–Andersen).
+    configuration : Configuration
+        starting state; its velocities are used if present.
+    delta : float
+        well-width parameter Δ of eq. 1 (σ_AA).
+    dt : float
+        MD time step (τ).
+    seed : int
+        random seed (16 bit) for anything the engine draws.
+    mixture : Mixture
+        ε_ij, σ_ij, composition and masses (default: Kob–Andersen).
     """
 
     #: short engine name recorded in provenance ("hoomd" or "lammps")

@@ -50,10 +50,14 @@ class ColdestState:
 
     Attributes
     ----------
-    delta, T : the state (σ_AA, ε_AA/k_B).
-    rdf_r, rdf_g_aa : g_AA(r) of its inherent structures against r (σ_AA).
-    configuration : its equilibrated configuration (Fig. 1b; the first system only).
-    softness, s2_local : S and local s2 (k_B) of its inherent structures, one row per
+    delta, T : float
+        the state (σ_AA, ε_AA/k_B).
+    rdf_r, rdf_g_aa : numpy.ndarray
+        g_AA(r) of its inherent structures against r (σ_AA).
+    configuration : Configuration or None
+        its equilibrated configuration (Fig. 1b; the first system only).
+    softness, s2_local : numpy.ndarray or None
+        S and local s2 (k_B) of its inherent structures, one row per
         frame and one column per A particle (Fig. 4a; the first system only).
     """
 

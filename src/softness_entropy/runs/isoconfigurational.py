@@ -53,12 +53,18 @@ class Ensemble:
 
     Attributes
     ----------
-    steps : (T,) measuring steps after the start (multiply by dt for τ).
-    frames : (C,) production-trajectory frames of the starting configurations.
-    propensity : (C, T, n_A) ⟨\\|Δr_i(t)\\|²⟩ over the members (σ_AA²), A particles.
-    propensity_cage : (C, T, n_A) the same for cage-relative displacements.
-    a_index : (n_A,) particle indices of the columns.
-    record : what ran (engine, members, particle-steps, wall seconds, resumes).
+    steps : numpy.ndarray
+        (T,) measuring steps after the start (multiply by dt for τ).
+    frames : numpy.ndarray
+        (C,) production-trajectory frames of the starting configurations.
+    propensity : numpy.ndarray
+        (C, T, n_A) ⟨\\|Δr_i(t)\\|²⟩ over the members (σ_AA²), A particles.
+    propensity_cage : numpy.ndarray
+        (C, T, n_A) the same for cage-relative displacements.
+    a_index : numpy.ndarray
+        (n_A,) particle indices of the columns.
+    record : dict
+        what ran (engine, members, particle-steps, wall seconds, resumes).
     """
 
     steps: np.ndarray

@@ -153,7 +153,7 @@ def starting_predictors(job, frames, a_index, params: dict) -> dict:
         for c, k in enumerate(frames):
             conf = from_frame(inh[int(k)], f"{inherent}[{k}]")
             energies = particle_energies(
-                conf.positions, conf.typeid, conf.box_length, sp["delta"], mixture
+                conf.box_length, conf.positions, conf.typeid, sp["delta"], mixture
             )
             out["is_energy"][c] = energies[a_index]
             out["voronoi_volume"][c] = voronoi_cells(conf.box_length, conf.positions)[0][a_index]

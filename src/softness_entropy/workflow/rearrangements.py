@@ -26,9 +26,9 @@ def compute_phop(job):
     from ..gsd_io import read_trajectory
 
     params = parameters(job)
-    _, positions, first = read_trajectory(INHERENT.fn(job))
+    inherent = read_trajectory(INHERENT.fn(job))
     found = rearrangement_events(
-        positions, np.flatnonzero(first.typeid == 0),
+        inherent.positions, np.flatnonzero(inherent.first.typeid == 0),
         half_window(params["t_r"], params["frame_interval"]), params["phop_label"],
         params["training_events"], params["p_soft"], params["p_hard"],
         separations_in_frames(params),

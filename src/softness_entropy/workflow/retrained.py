@@ -104,7 +104,8 @@ def _scored(job, model, params: dict, stride: int):
     with gsd.hoomd.open(data["inherent"], mode="r") as inh:
         for k, row in enumerate(rows):
             conf = from_frame(inh[int(row + offset)])
-            s[k], s2[k] = model.score(conf.box_length, conf.positions, conf.typeid, data["a_index"])
+            scores = model.score(conf.box_length, conf.positions, conf.typeid, data["a_index"])
+            s[k], s2[k] = scores.softness, scores.s2_local
     return s, s2, data["phop"][rows] > params["p_soft"]
 
 

@@ -99,8 +99,8 @@ def dynamics(job):
     else:
         run = _dynamics_window(job, params, float(tau_eq))
         trajectory = DYNAMICS_TRAJECTORY.fn(job)
-    steps, positions, _ = read_trajectory(trajectory)
-    found = window_dynamics(steps, positions, run["block_steps"], dt=params["dt"],
+    frames = read_trajectory(trajectory)
+    found = window_dynamics(frames.steps, frames.positions, run["block_steps"], dt=params["dt"],
                             q_vector=params["q_vector"], msd_min=params["msd_min"])  # fmt: skip
     atomic_savez(DYNAMICS.fn(job), times=found.times, msd=found.msd, fs=found.fs,
                  origins=found.origins)  # fmt: skip

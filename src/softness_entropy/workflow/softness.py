@@ -169,11 +169,10 @@ def compute_softness_and_s2(job):
         seed_rho = [RunningCorrelation() for _ in range(n_seeds)]
         for k, frame in enumerate(inh):
             conf = from_frame(frame, f"{inherent}[{k}]")
-            softness[k], s2[k], seed_s = model.score(
-                conf.box_length, conf.positions, conf.typeid, a_index, seeds=True
-            )
+            scores = model.score(conf.box_length, conf.positions, conf.typeid, a_index, seeds=True)
+            softness[k], s2[k] = scores.softness, scores.s2_local
             for i, running in enumerate(seed_rho):
-                running.add(seed_s[:, i], s2[k])
+                running.add(scores.seed_softness[:, i], s2[k])
     # global s2 (eq. 4) of the thermal configurations, up to s2_global_frames frames
     with gsd.hoomd.open(trajectory, mode="r") as traj:
         picks = np.unique(
@@ -181,9 +180,7 @@ def compute_softness_and_s2(job):
         )
         thermal = [from_frame(traj[int(i)]) for i in picks]
     rdf_grid = RDFGrid(params["rdf_r_max"], params["rdf_bin_width"])
-    r, g, rho_k = species_rdfs(
-        [(c.box_length, c.positions, c.typeid) for c in thermal], grid=rdf_grid
-    )
+    rdfs = species_rdfs([(c.box_length, c.positions, c.typeid) for c in thermal], grid=rdf_grid)
     phop = read_h5(phop_file, PHOP.writer)
     rows = phop["frames"]
     rearranging = phop["phop"] > params["p_soft"]
@@ -191,7 +188,7 @@ def compute_softness_and_s2(job):
     atomic_h5(
         SOFTNESS.fn(job),
         {"softness": softness, "s2_local": s2, "a_index": a_index,
-         "rdf/r": r, "rdf/g": g, "rdf/densities": rho_k},
+         "rdf/r": rdfs.r, "rdf/g": rdfs.g, "rdf/densities": rdfs.densities},
         attrs={"model": str(model_path(job).name)},
     )  # fmt: skip
     set_record(
@@ -202,10 +199,10 @@ def compute_softness_and_s2(job):
             "std_S": float(softness.std()),
             "fraction_S_positive": float((softness > 0).mean()),
             "mean_s2_local": float(s2.mean()),
-            "s2_global": pair_excess_entropy(r, g, rho_k),
+            "s2_global": pair_excess_entropy(rdfs.r, rdfs.g, rdfs.densities),
             "pearson_S_s2_is_frames": float(np.corrcoef(softness.ravel(), s2.ravel())[0, 1]),
             # the same with each robustness model's softness (train_svm's other seeds)
-            "pearson_S_s2_seeds": [r.pearson for r in seed_rho],
+            "pearson_S_s2_seeds": [running.pearson for running in seed_rho],
             # P(R | S > 0) as the paper writes it, and P(S > 0 | R), the fraction of
             # rearranging particles classified soft (what its quoted 40–80 % behave like)
             "P_R_given_S_positive": accuracy_soft_given_positive(s_rows, rearranging),

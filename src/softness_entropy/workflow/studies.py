@@ -88,13 +88,20 @@ class Study:
 
     Attributes
     ----------
-    name : study name (stored in the project document as ``profile``).
-    description : one line for ``init.py --list``.
-    systems : the mixtures and their ladders.
-    replicas : independent replicas per (Δ, ρ, T).
-    n_particles : N of every state point.
-    parameters : run parameters overriding :data:`~.parameters.DEFAULT_PARAMETERS`.
-    source : the file it was read from (for error messages).
+    name : str
+        study name (stored in the project document as ``profile``).
+    description : str
+        one line for ``init.py --list``.
+    systems : tuple
+        the mixtures and their ladders.
+    replicas : int
+        independent replicas per (Δ, ρ, T).
+    n_particles : int
+        N of every state point.
+    parameters : Mapping
+        run parameters overriding :data:`~.parameters.DEFAULT_PARAMETERS`.
+    source : str
+        the file it was read from (for error messages).
     """
 
     name: str
