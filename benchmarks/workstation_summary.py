@@ -1,4 +1,4 @@
-"""The README's table of per-system results from a finished data space.
+"""The results page's table of per-system results (docs/results.md) from a finished data space.
 
     python benchmarks/workstation_summary.py reproduce
 
@@ -59,7 +59,7 @@ def row(s: dict, rho: float, rho_err: float, cold: float, hot: float) -> str:
 
 
 def claims_table(root: Path) -> None:
-    """Print the README's claims table from ``results/validation.csv``."""
+    """Print the results page's claims table from ``results/validation.csv``."""
     with open(root / "results" / "validation.csv", newline="") as f:
         rows = list(csv.DictReader(f))
 
@@ -82,7 +82,7 @@ PREDICTORS = {
 
 
 def propensity_table(root: Path) -> None:
-    """Print the README's propensity table from ``results/propensity.csv``."""
+    """Print the propensity page's table (docs/propensity.md) from ``results/propensity.csv``."""
     with open(root / "results" / "propensity.csv", newline="") as f:
         rows = [r for r in csv.DictReader(f) if r["displacement"] == "plain"]
     states = sorted({(float(r["delta"]), float(r["T"])) for r in rows})

@@ -82,7 +82,7 @@ def test_bundled_parallel_script(tmp_path, fake_slurm):
 
 
 def test_pretend_renders_scripts_without_any_slurm(tmp_path):
-    """The README's promise on a machine without SLURM: no squeue, no sbatch, no fake."""
+    """The promise of docs/workflow.md on a machine without SLURM: no squeue, no sbatch, no fake."""
     import shutil
 
     bare = tmp_path / "bin"
