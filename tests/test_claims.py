@@ -355,3 +355,20 @@ def test_matched_correlation_is_claim_4s_and_figure_4s_rho():
     rho = matched_correlation(systems)
     assert rho.t_ref == 0.51 and not rho.seeds_recorded
     assert rho.values.tolist() == [0.3, 0.3]
+
+
+def test_the_claims_table_escapes_bars_inside_its_cells(tmp_path):
+    """|c/σ_c| and P(R|S > 0) stay inside their cells: every row of the Markdown table has
+    as many cell borders as its header."""
+    import re
+
+    from softness_entropy.workflow.report import write_validation
+
+    row = {"claim": 1, "statement": "P(R|S > 0) rises", "paper": "§II.B",
+           "measured": "|c/σ_c| ≤ 3.3 | other part", "verdict": "agree",
+           "criterion": "|T_A(S) − T_A(s2)| ≤ 2σ"}  # fmt: skip
+    write_validation([], [row], tmp_path)
+    lines = (tmp_path / "results" / "validation.md").read_text().splitlines()
+    table = [line for line in lines if line.startswith("| ")][:2]
+    borders = [len(re.findall(r"(?<!\\)\|", line)) for line in table]
+    assert borders[0] == borders[1] == 7, table

@@ -32,6 +32,12 @@ def _num(value, digits: int = 3) -> str:
     return f"{value:.{digits}g}"
 
 
+def _cell(text: object) -> str:
+    """A Markdown table cell: a "|" inside it (|x|, P(R|S > 0)) escaped, so that it does
+    not end the cell."""
+    return str(text).replace("|", "\\|")
+
+
 def _pm(value, error) -> str:
     text = _num(value)
     return text if error is None or text == "n/a" else f"{text} ± {_num(error, 2)}"
@@ -59,7 +65,7 @@ def sensitivity_lines(systems: list[dict]) -> list[str]:
             bound = row["window_bound_S"]
             temps = ", ".join(f"{t:g}" for t in row["fitted_T"])
             lines.append(
-                f"| {s['delta']} | {row['convention']} | {temps} "
+                f"| {s['delta']} | {_cell(row['convention'])} | {temps} "
                 f"| {_pm(row['T_A_S'], row['T_A_error_S'])} "
                 f"| {_pm(row['T_A_s2'], row['T_A_error_s2'])} "
                 f"| {_pm(row['spread_decades_S'], row['spread_decades_error_S'])} "
@@ -84,10 +90,8 @@ def write_validation(systems: list[dict], rows: list[dict], root: Path) -> None:
         "|---|---|---|---|---|---|",
     ]
     for r in rows:
-        md.append(
-            f"| {r['claim']} | {r['statement']} | {r['paper']} | {r['measured']} "
-            f"| **{r['verdict']}** | {r['criterion']} |"
-        )
+        cells = [_cell(r[k]) for k in ("claim", "statement", "paper", "measured")]
+        md.append(f"| {' | '.join(cells)} | **{r['verdict']}** | {_cell(r['criterion'])} |")
     md += ["", "## How the open conventions move the results", "",
            *sensitivity_lines(systems), ""]  # fmt: skip
     atomic_text(root / VALIDATION_MD, "\n".join(md))
