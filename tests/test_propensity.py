@@ -192,3 +192,24 @@ def test_voronoi_cells_work_after_lammps_and_equal_freuds(tmp_path):
                              text=True, check=False)  # fmt: skip
         assert out.returncode == 0, out.stderr[-2000:]
     assert float(out.stdout) < 1e-5  # freud's float32 positions
+
+
+def test_the_propensity_table_has_a_line_per_predictor_displacement_and_time():
+    from softness_entropy.analysis.propensity import (
+        PREDICTORS,
+        TABLE_HEADER,
+        VARIANTS,
+        state_rows,
+    )
+
+    curve = {"pearson": [0.1, 0.4], "pearson_interval": [[0.0, 0.2], [0.3, 0.5]],
+             "spearman": [0.2, 0.3], "spearman_interval": [[0.1, 0.3], [0.2, 0.4]]}  # fmt: skip
+    record = {"times_tau_alpha": [0.5, 1.0], "configurations": 4,
+              "curves": {p: {v: curve for v in VARIANTS} for p in PREDICTORS}}  # fmt: skip
+    state = {"delta": 0.1, "rho": 1.18, "T": 0.6, "replica": 0}
+    lines, summary = state_rows(state, record)
+    assert len(lines) == len(PREDICTORS) * len(VARIANTS) * 2
+    assert all(len(line.split(",")) == len(TABLE_HEADER.split(",")) for line in lines)
+    assert lines[1] == "0.1,1.18,0.6,0,softness,plain,1.0,0.4,0.3,0.5,0.3,0.2,0.4"
+    assert len(summary) == len(PREDICTORS) * len(VARIANTS)
+    assert summary[0]["configurations"] == 4 and summary[0]["predictor"] == "softness"

@@ -197,3 +197,19 @@ def test_one_standard_error_rule_prefers_the_most_regularised_equivalent_c():
     assert one_standard_error_rule(cv) == 2  # SE = 0.02/√4 = 0.01: 0.645 ≥ 0.640
     cv["std_test_score"] = [0.0] * 5
     assert one_standard_error_rule(cv) == 4  # no spread: the plain maximum
+
+
+def test_softness_summary_counts_the_rearranging_particles_it_classifies_soft():
+    """P(S > 0 | R) and P(R | S > 0) on a planted frame: 4 particles, two rearranging,
+    one of them soft."""
+    from softness_entropy.analysis.softness import TrajectoryScores, softness_summary
+
+    softness = np.array([[1.0, -1.0, 2.0, -2.0]], dtype=np.float32)
+    s2 = np.array([[-1.0, -3.0, 0.0, -4.0]], dtype=np.float32)
+    rearranging = np.array([[True, True, False, False]])
+    summary = softness_summary(TrajectoryScores(softness, s2, [0.5]), np.array([0]), rearranging)
+    assert summary["P_S_positive_given_R"] == 0.5  # of the two rearranging, one is soft
+    assert summary["P_R_given_S_positive"] == 0.5  # of the two soft, one rearranges
+    assert summary["P_R"] == 0.5 and summary["fraction_S_positive"] == 0.5
+    assert summary["mean_S"] == 0.0 and summary["pearson_S_s2_seeds"] == [0.5]
+    assert summary["pearson_S_s2_is_frames"] == pytest.approx(np.corrcoef(softness[0], s2[0])[0, 1])

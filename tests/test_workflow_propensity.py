@@ -17,10 +17,9 @@ from conftest import ROOT, project_cmd
 from scipy import stats
 
 from softness_entropy.analysis.pair_energy import particle_energies
-from softness_entropy.analysis.propensity import voronoi_cells
+from softness_entropy.analysis.propensity import PREDICTORS, VARIANTS, voronoi_cells
 from softness_entropy.gsd_io import from_frame
 from softness_entropy.workflow.conditions import has_ensemble, has_propensity
-from softness_entropy.workflow.propensity import PREDICTORS, VARIANTS
 from softness_entropy.workflow.selection import propensity_states
 
 pytestmark = pytest.mark.slow

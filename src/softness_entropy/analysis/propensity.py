@@ -227,3 +227,79 @@ def curve_summary(
         out[f"pearson_{name}"] = float(v[k])
         out[f"pearson_{name}_lo"], out[f"pearson_{name}_hi"] = (float(x) for x in iv[k])
     return out
+
+
+#: the predictors scored, in the order of every table and figure
+PREDICTORS = ("softness", "s2_local", "is_energy", "voronoi_volume")
+#: plain and cage-relative displacements, and the ensemble's arrays of each
+VARIANTS = ("plain", "cage")
+VARIANT_ARRAYS = ("propensity", "propensity_cage")
+
+
+def structural_baselines(
+    box_length: float,
+    positions: np.ndarray,
+    typeid: np.ndarray,
+    delta: float,
+    mixture,
+    a_index: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """The two baselines of a starting inherent structure, for its particles ``a_index``:
+    each particle's potential energy of eq. 1 (ε_AA) and its Voronoi volume (σ_AA³)."""
+    from .pair_energy import particle_energies
+
+    energies = particle_energies(box_length, positions, typeid, delta, mixture)
+    return {"is_energy": energies[a_index],
+            "voronoi_volume": voronoi_cells(box_length, positions)[0][a_index]}  # fmt: skip
+
+
+def score_predictors(predictors: dict[str, np.ndarray], ensemble: dict, n_bootstrap: int
+                     ) -> dict:  # fmt: skip
+    """Each predictor's (C, n_A) values against the propensity of the ensemble (its
+    ``times`` and plain and cage-relative ``propensity`` arrays): Pearson and Spearman
+    correlation at each time with bootstrap intervals over the starting configurations,
+    ``{predictor: {variant: {pearson, pearson_interval, spearman, spearman_interval}}}``
+    (lists, JSON-ready)."""
+    curves: dict = {}
+    for name, values in predictors.items():
+        curves[name] = {}
+        for variant, key in zip(VARIANTS, VARIANT_ARRAYS, strict=True):
+            curve = correlation_with_propensity(values, ensemble[key], ensemble["times"],
+                                                n_bootstrap=n_bootstrap)  # fmt: skip
+            curves[name][variant] = {
+                "pearson": curve.pearson.tolist(),
+                "pearson_interval": curve.pearson_interval.tolist(),
+                "spearman": curve.spearman.tolist(),
+                "spearman_interval": curve.spearman_interval.tolist(),
+            }
+    return curves
+
+
+#: the columns of the propensity table (``results/propensity.csv``)
+TABLE_HEADER = ("delta,rho,T,replica,predictor,displacement,t_over_tau_alpha,"
+                "pearson,pearson_lo,pearson_hi,spearman,spearman_lo,spearman_hi")  # fmt: skip
+
+
+def state_rows(state: dict, record: dict) -> tuple[list[str], list[dict]]:
+    """The propensity table's lines of one state (``state``: Δ, ρ, T, replica; ``record``:
+    its scores: ``times_tau_alpha``, ``curves``, ``configurations``), one per predictor,
+    displacement and time, and its summary rows (each curve at t = τα and at its peak,
+    :func:`curve_summary`)."""
+    lines, summary = [], []
+    times = record["times_tau_alpha"]
+    key = (state["delta"], state["rho"], state["T"], state["replica"])
+    for name in PREDICTORS:
+        for variant in VARIANTS:
+            c = record["curves"][name][variant]
+            for k, t in enumerate(times):
+                lines.append(",".join(str(v) for v in (
+                    *key, name, variant, t, c["pearson"][k], *c["pearson_interval"][k],
+                    c["spearman"][k], *c["spearman_interval"][k],
+                )))  # fmt: skip
+            summary.append({
+                "delta": key[0], "rho": key[1], "T": key[2], "replica": key[3],
+                "predictor": name, "displacement": variant,
+                "configurations": record["configurations"],
+                **curve_summary(times, c["pearson"], c["pearson_interval"]),
+            })  # fmt: skip
+    return lines, summary

@@ -282,3 +282,104 @@ def accuracy_soft_given_positive(softness: np.ndarray, rearranging: np.ndarray) 
     if not positive.any():
         return float("nan")
     return float(np.asarray(rearranging, dtype=bool)[positive].mean())
+
+
+def train_with_seeds(
+    features: np.ndarray,
+    labels: np.ndarray,
+    *,
+    grid: StructureGrid,
+    system: dict[str, float],
+    seeds: int,
+    test_fraction: float,
+    c_rule: str,
+    scoring: dict,
+    trained_on: dict,
+) -> SoftnessModel:
+    """The system's softness model (seed 0; C by ``c_rule``) with its robustness:
+    ``seeds − 1`` more models at that C (other class subsamples, splits and solver
+    seeds), kept as ``seed_planes``, and the cosines between all their hyperplanes and
+    their test accuracies in ``metrics`` after ``trained_on`` (what it was trained on).
+    ``scoring``: what scoring needs besides the plane (s2's η and damping, FIRE's
+    tolerance, the mixture)."""
+    model = train_softness(features, labels, grid=grid, system=system, seed=0,
+                           test_fraction=test_fraction, c_rule=c_rule)  # fmt: skip
+    models = [model] + [
+        train_softness(features, labels, grid=grid, system=system, seed=seed, C=model.C,
+                       test_fraction=test_fraction)
+        for seed in range(1, seeds)
+    ]  # fmt: skip
+    model.scoring = scoring
+    model.seed_planes = np.array([m.raw_plane() for m in models[1:]]) if len(models) > 1 else None
+    cosines = hyperplane_similarity(models)
+    off_diagonal = cosines[~np.eye(len(models), dtype=bool)]
+    model.metrics.update(
+        {
+            **trained_on,
+            "hyperplane_cosine_min": float(off_diagonal.min()) if len(off_diagonal) else 1.0,
+            "hyperplane_cosine_mean": float(off_diagonal.mean()) if len(off_diagonal) else 1.0,
+            "test_accuracy_seeds": [m.metrics["test_accuracy"] for m in models],
+        }
+    )
+    return model
+
+
+@dataclass(frozen=True)
+class TrajectoryScores:
+    """S and local s2 of the A particles in every frame of an inherent-structure
+    trajectory (:func:`score_frames`).
+
+    Attributes
+    ----------
+    softness, s2_local : numpy.ndarray
+        (frames, n_A) float32 S and local s2 (k_B).
+    seed_pearson : list
+        ρ(S, s2) over all frames with each robustness model's softness (``seed_planes``).
+    """
+
+    softness: np.ndarray
+    s2_local: np.ndarray
+    seed_pearson: list[float]
+
+
+def score_frames(model: SoftnessModel, frames, n_frames: int, a_index: np.ndarray
+                 ) -> TrajectoryScores:  # fmt: skip
+    """Score the particles ``a_index`` of ``n_frames`` configurations (an iterable of
+    objects with ``box_length``, ``positions``, ``typeid``) with ``model``, one frame at a
+    time, and correlate each robustness model's softness with s2 as it goes."""
+    from .streaming import RunningCorrelation
+
+    softness = np.empty((n_frames, len(a_index)), dtype=np.float32)
+    s2 = np.empty_like(softness)
+    n_seeds = 0 if model.seed_planes is None else len(model.seed_planes)
+    seed_rho = [RunningCorrelation() for _ in range(n_seeds)]
+    for k, conf in enumerate(frames):
+        scores = model.score(conf.box_length, conf.positions, conf.typeid, a_index, seeds=True)
+        softness[k], s2[k] = scores.softness, scores.s2_local
+        for i, running in enumerate(seed_rho):
+            running.add(scores.seed_softness[:, i], s2[k])
+    return TrajectoryScores(softness, s2, [running.pearson for running in seed_rho])
+
+
+def softness_summary(scores: TrajectoryScores, rows: np.ndarray, rearranging: np.ndarray
+                     ) -> dict:  # fmt: skip
+    """The state's softness record: S and s2 statistics, ρ(S, s2) over all frames (and
+    with each robustness model), and how S classifies the rearranging particles at the
+    labelled phop ``rows`` (``rearranging``: phop > p_S there): P(R | S > 0) as the paper
+    writes it, and P(S > 0 | R), the fraction of rearranging particles classified soft
+    (what its quoted 40–80 % behave like)."""
+    softness, s2 = scores.softness, scores.s2_local
+    s_rows = softness[rows]
+    return {
+        "mean_S": float(softness.mean()),
+        "std_S": float(softness.std()),
+        "fraction_S_positive": float((softness > 0).mean()),
+        "mean_s2_local": float(s2.mean()),
+        "pearson_S_s2_is_frames": float(np.corrcoef(softness.ravel(), s2.ravel())[0, 1]),
+        "pearson_S_s2_seeds": scores.seed_pearson,
+        "P_R_given_S_positive": accuracy_soft_given_positive(s_rows, rearranging),
+        "P_S_positive_given_R": float((s_rows[rearranging] > 0).mean())
+        if rearranging.any()
+        else float("nan"),
+        "P_R": float(rearranging.mean()),
+    }

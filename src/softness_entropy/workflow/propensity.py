@@ -44,11 +44,6 @@ from .provenance import made_from
 from .selection import label
 from .storage import digests, document, read_record, set_record
 
-#: the predictors scored, in the order of every table and figure
-PREDICTORS = ("softness", "s2_local", "is_energy", "voronoi_volume")
-#: plain and cage-relative displacements
-VARIANTS = ("plain", "cage")
-
 
 def ensemble_tau_alpha(job) -> float:
     """τα of the state (the dynamics window's), which sets the propensity times; a
@@ -134,8 +129,7 @@ def starting_predictors(job, frames, a_index, params: dict) -> dict:
     import h5py
     import numpy as np
 
-    from ..analysis.pair_energy import particle_energies
-    from ..analysis.propensity import voronoi_cells
+    from ..analysis.propensity import PREDICTORS, structural_baselines
     from ..gsd_io import from_frame
     from ..model import Mixture
 
@@ -152,11 +146,10 @@ def starting_predictors(job, frames, a_index, params: dict) -> dict:
     with gsd.hoomd.open(inherent, mode="r") as inh:
         for c, k in enumerate(frames):
             conf = from_frame(inh[int(k)], f"{inherent}[{k}]")
-            energies = particle_energies(
-                conf.box_length, conf.positions, conf.typeid, sp["delta"], mixture
-            )
-            out["is_energy"][c] = energies[a_index]
-            out["voronoi_volume"][c] = voronoi_cells(conf.box_length, conf.positions)[0][a_index]
+            baselines = structural_baselines(conf.box_length, conf.positions, conf.typeid,
+                                             sp["delta"], mixture, a_index)  # fmt: skip
+            for name, values in baselines.items():
+                out[name][c] = values
     return out
 
 
@@ -164,26 +157,13 @@ def starting_predictors(job, frames, a_index, params: dict) -> dict:
 def score_propensity(job):
     """Pearson and Spearman correlation of S, local s2, IS energy and Voronoi volume
     with the propensity at each time, bootstrap intervals over configurations."""
-    from ..analysis.propensity import correlation_with_propensity
+    from ..analysis.propensity import score_predictors
     from ..files import atomic_h5
 
     params = parameters(job)
     ensemble = ENSEMBLE.read_h5(job)
     predictors = starting_predictors(job, ensemble["frames"], ensemble["a_index"], params)
-    curves: dict = {}
-    for name, values in predictors.items():
-        curves[name] = {}
-        for variant, key in zip(VARIANTS, ("propensity", "propensity_cage"), strict=True):
-            curve = correlation_with_propensity(
-                values, ensemble[key], ensemble["times"],
-                n_bootstrap=params["bootstrap_samples"],
-            )  # fmt: skip
-            curves[name][variant] = {
-                "pearson": curve.pearson.tolist(),
-                "pearson_interval": curve.pearson_interval.tolist(),
-                "spearman": curve.spearman.tolist(),
-                "spearman_interval": curve.spearman_interval.tolist(),
-            }
+    curves = score_predictors(predictors, ensemble, params["bootstrap_samples"])
     curve_arrays = {
         f"curves/{name}/{variant}/{key}": value
         for name, by_variant in curves.items()
@@ -218,36 +198,22 @@ def score_propensity(job):
 def summarize_propensity(*states):
     """The propensity table (``results/propensity.csv``), its figure and the summary
     in the project document."""
-    from ..analysis.propensity import curve_summary
+    from ..analysis.propensity import PREDICTORS, TABLE_HEADER, state_rows
     from ..files import atomic_text
     from ..plotting.propensity import PropensityPanel, propensity_figure
 
     project = states[0].project
     root = Path(project.path)
-    lines = ["delta,rho,T,replica,predictor,displacement,t_over_tau_alpha,"
-             "pearson,pearson_lo,pearson_hi,spearman,spearman_lo,spearman_hi"]  # fmt: skip
-    summary, panels = [], []
+    lines, summary, panels = [TABLE_HEADER], [], []
     for job in states:
         sp = job.cached_statepoint
         record = read_record(job, SCORES.record, SCORES.writer)
-        times = record["times_tau_alpha"]
-        for name in PREDICTORS:
-            for variant in VARIANTS:
-                c = record["curves"][name][variant]
-                for k, t in enumerate(times):
-                    lines.append(",".join(str(v) for v in (
-                        sp["delta"], sp["rho"], sp["T"], sp["replica"], name, variant, t,
-                        c["pearson"][k], *c["pearson_interval"][k],
-                        c["spearman"][k], *c["spearman_interval"][k],
-                    )))  # fmt: skip
-                summary.append({
-                    "delta": sp["delta"], "rho": sp["rho"], "T": sp["T"],
-                    "replica": sp["replica"], "predictor": name, "displacement": variant,
-                    "configurations": record["configurations"],
-                    **curve_summary(times, c["pearson"], c["pearson_interval"]),
-                })  # fmt: skip
+        state_lines, state_summary = state_rows(sp, record)
+        lines += state_lines
+        summary += state_summary
         panels.append(PropensityPanel(delta=sp["delta"], rho=sp["rho"], T=sp["T"],
-                                      replica=sp["replica"], times_tau_alpha=times,
+                                      replica=sp["replica"],
+                                      times_tau_alpha=record["times_tau_alpha"],
                                       curves=record["curves"]))  # fmt: skip
     (root / RESULTS_DIR).mkdir(exist_ok=True)
     atomic_text(root / PROPENSITY_CSV, "\n".join(lines) + "\n")

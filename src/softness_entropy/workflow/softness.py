@@ -86,7 +86,7 @@ def train_svm(*jobs):
     """One LinearSVC softness model per system (Δ, ρ), trained on its colder states."""
     import numpy as np
 
-    from ..analysis.softness import hyperplane_similarity, train_softness
+    from ..analysis.softness import train_with_seeds
     from ..analysis.structure import StructureGrid
     from ..files import file_digest, read_h5
 
@@ -98,34 +98,19 @@ def train_svm(*jobs):
     parts = [read_h5(TRAINING.fn(j), TRAINING.writer) for j in chosen]
     x = np.concatenate([p["features"] for p in parts])
     y = np.concatenate([p["labels"] for p in parts])
-    model = train_softness(x, y, grid=grid, system=system, seed=0,
-                           test_fraction=params["svm_test_fraction"],
-                           c_rule=params["svm_c_rule"])  # fmt: skip
-    # robustness: other seeds (class subsample, split, solver) at the C chosen above
-    models = [model] + [
-        train_softness(x, y, grid=grid, system=system, seed=seed, C=model.C,
-                       test_fraction=params["svm_test_fraction"])
-        for seed in range(1, params["svm_seeds"])
-    ]  # fmt: skip
-    model.scoring = {
+    scoring = {
         "s2_eta": params["s2_eta"],
         "s2_damping_width": params["s2_damping_width"],
         "force_tolerance": params["fire_force_tolerance"],
         "fire_max_steps": params["fire_max_steps"],
         "mixture": params["mixture"],
     }
-    model.seed_planes = np.array([m.raw_plane() for m in models[1:]]) if len(models) > 1 else None
-    cosines = hyperplane_similarity(models)
-    off_diagonal = cosines[~np.eye(len(models), dtype=bool)]
-    model.metrics.update(
-        {
-            "trained_on_T": sorted(j.cached_statepoint["T"] for j in chosen),
-            "trained_on_jobs": [j.id for j in chosen],
-            "hyperplane_cosine_min": float(off_diagonal.min()) if len(off_diagonal) else 1.0,
-            "hyperplane_cosine_mean": float(off_diagonal.mean()) if len(off_diagonal) else 1.0,
-            "test_accuracy_seeds": [m.metrics["test_accuracy"] for m in models],
-        }
-    )
+    trained_on = {"trained_on_T": sorted(j.cached_statepoint["T"] for j in chosen),
+                  "trained_on_jobs": [j.id for j in chosen]}  # fmt: skip
+    model = train_with_seeds(x, y, grid=grid, system=system, seeds=params["svm_seeds"],
+                             test_fraction=params["svm_test_fraction"],
+                             c_rule=params["svm_c_rule"], scoring=scoring,
+                             trained_on=trained_on)  # fmt: skip
     path = model_path(jobs[0])
     path.parent.mkdir(exist_ok=True)
     model.save(path)
@@ -150,8 +135,7 @@ def compute_softness_and_s2(job):
     import gsd.hoomd
     import numpy as np
 
-    from ..analysis.softness import SoftnessModel, accuracy_soft_given_positive
-    from ..analysis.streaming import RunningCorrelation
+    from ..analysis.softness import SoftnessModel, score_frames, softness_summary
     from ..analysis.structure import RDFGrid, pair_excess_entropy, species_rdfs
     from ..files import atomic_h5, read_h5
     from ..gsd_io import from_frame
@@ -160,19 +144,9 @@ def compute_softness_and_s2(job):
     model = SoftnessModel.load(checked_model(job))
     inherent, trajectory, phop_file = INHERENT.fn(job), TRAJECTORY.fn(job), PHOP.fn(job)
     with gsd.hoomd.open(inherent, mode="r") as inh:
-        first = from_frame(inh[0])
-        a_index = np.flatnonzero(first.typeid == 0)
-        n_frames = len(inh)
-        softness = np.empty((n_frames, len(a_index)), dtype=np.float32)
-        s2 = np.empty_like(softness)
-        n_seeds = 0 if model.seed_planes is None else len(model.seed_planes)
-        seed_rho = [RunningCorrelation() for _ in range(n_seeds)]
-        for k, frame in enumerate(inh):
-            conf = from_frame(frame, f"{inherent}[{k}]")
-            scores = model.score(conf.box_length, conf.positions, conf.typeid, a_index, seeds=True)
-            softness[k], s2[k] = scores.softness, scores.s2_local
-            for i, running in enumerate(seed_rho):
-                running.add(scores.seed_softness[:, i], s2[k])
+        a_index = np.flatnonzero(from_frame(inh[0]).typeid == 0)
+        frames = (from_frame(frame, f"{inherent}[{k}]") for k, frame in enumerate(inh))
+        scores = score_frames(model, frames, len(inh), a_index)
     # global s2 (eq. 4) of the thermal configurations, up to s2_global_frames frames
     with gsd.hoomd.open(trajectory, mode="r") as traj:
         picks = np.unique(
@@ -182,34 +156,18 @@ def compute_softness_and_s2(job):
     rdf_grid = RDFGrid(params["rdf_r_max"], params["rdf_bin_width"])
     rdfs = species_rdfs([(c.box_length, c.positions, c.typeid) for c in thermal], grid=rdf_grid)
     phop = read_h5(phop_file, PHOP.writer)
-    rows = phop["frames"]
-    rearranging = phop["phop"] > params["p_soft"]
-    s_rows = softness[rows]
     atomic_h5(
         SOFTNESS.fn(job),
-        {"softness": softness, "s2_local": s2, "a_index": a_index,
+        {"softness": scores.softness, "s2_local": scores.s2_local, "a_index": a_index,
          "rdf/r": rdfs.r, "rdf/g": rdfs.g, "rdf/densities": rdfs.densities},
         attrs={"model": str(model_path(job).name)},
     )  # fmt: skip
     set_record(
         job,
-        "softness",
+        SOFTNESS.record,
         {
-            "mean_S": float(softness.mean()),
-            "std_S": float(softness.std()),
-            "fraction_S_positive": float((softness > 0).mean()),
-            "mean_s2_local": float(s2.mean()),
+            **softness_summary(scores, phop["frames"], phop["phop"] > params["p_soft"]),
             "s2_global": pair_excess_entropy(rdfs.r, rdfs.g, rdfs.densities),
-            "pearson_S_s2_is_frames": float(np.corrcoef(softness.ravel(), s2.ravel())[0, 1]),
-            # the same with each robustness model's softness (train_svm's other seeds)
-            "pearson_S_s2_seeds": [running.pearson for running in seed_rho],
-            # P(R | S > 0) as the paper writes it, and P(S > 0 | R), the fraction of
-            # rearranging particles classified soft (what its quoted 40–80 % behave like)
-            "P_R_given_S_positive": accuracy_soft_given_positive(s_rows, rearranging),
-            "P_S_positive_given_R": float((s_rows[rearranging] > 0).mean())
-            if rearranging.any()
-            else float("nan"),
-            "P_R": float(rearranging.mean()),
             "sha256": digests(job, SOFTNESS.file),
             "model_sha256": document(job)["softness_model"]["sha256"],
         },
