@@ -38,100 +38,36 @@ RETRAINED: dict[str, dict] = {
         **AUTHORS_PR_ANALYSIS,
     },
 }
-#: the strata edges of a retrained softness come from every EDGE_STRIDE-th frame
-EDGE_STRIDE = 10
 
 
-def _job_inputs(job, params: dict) -> dict:
-    """phop (rows × A), its half window, and the inherent-structure file of a job."""
+def phop_state(job):
+    """The :class:`~softness_entropy.analysis.retrained.PhopState` of ``job``: its phop
+    rows and inherent structures, read when asked (one job in memory at a time)."""
+    from ..analysis.retrained import PhopState
+    from ..gsd_io import frames_of
     from .products import INHERENT, PHOP
 
-    data = PHOP.read_h5(job)
-    return {
-        "phop": data["phop"],
-        "a_index": data["a_index"],
-        "half_window": int(data["attrs/half_window"]),
-        "inherent": INHERENT.path(job),
-    }
+    def phop() -> dict:
+        data = PHOP.read_h5(job)
+        return {"phop": data["phop"], "a_index": data["a_index"],
+                "half_window": int(data["attrs/half_window"])}  # fmt: skip
 
-
-def _train(jobs, params: dict, seed: int):
-    """A softness model trained on the events of the system's training jobs under
-    ``params`` (examples, label, grid, training temperatures)."""
-    import numpy as np
-
-    from ..analysis.events import training_events
-    from ..analysis.softness import train_softness
-    from ..analysis.structure import StructureGrid, event_features
-    from ..gsd_io import frames_of
-    from .parameters import separations_in_frames
-    from .selection import training_jobs
-
-    grid = StructureGrid.from_parameters(params)
-    features, labels = [], []
-    for job in training_jobs(jobs, params["svm_training_temperatures"]):
-        data = _job_inputs(job, params)
-        offset = data["half_window"] if params["phop_label"] == "centre" else 0
-        soft, hard = training_events(data["phop"], params["training_events"], params["p_soft"],
-                                     params["p_hard"], *separations_in_frames(params))  # fmt: skip
-        frames = np.concatenate([soft.frames, hard.frames]) + offset
-        particles = data["a_index"][np.concatenate([soft.particles, hard.particles])]
-        labels.append(np.r_[np.ones(len(soft), np.int8), np.zeros(len(hard), np.int8)])
-        with frames_of(data["inherent"]) as configuration_at:
-            features.append(event_features(configuration_at, frames, particles, grid))
-    sp = jobs[0].cached_statepoint
-    model = train_softness(np.concatenate(features), np.concatenate(labels), grid=grid,
-                           system={"delta": sp["delta"], "rho": sp["rho"]}, seed=seed,
-                           test_fraction=params["svm_test_fraction"],
-                           c_rule=params["svm_c_rule"])  # fmt: skip
-    model.scoring = {"s2_eta": params["s2_eta"], "s2_damping_width": params["s2_damping_width"]}
-    return model
-
-
-def _scored(job, model, params: dict, stride: int):
-    """(S, local s2, rearranging) of the A particles at every ``stride``-th labelled
-    phop row of a job, under ``model``."""
-    import gsd.hoomd
-    import numpy as np
-
-    from ..gsd_io import from_frame
-
-    data = _job_inputs(job, params)
-    offset = data["half_window"] if params["phop_label"] == "centre" else 0
-    rows = np.arange(0, len(data["phop"]), stride)
-    s = np.empty((len(rows), len(data["a_index"])), np.float32)
-    s2 = np.empty_like(s)
-    with gsd.hoomd.open(data["inherent"], mode="r") as inh:
-        for k, row in enumerate(rows):
-            conf = from_frame(inh[int(row + offset)])
-            scores = model.score(conf.box_length, conf.positions, conf.typeid, data["a_index"])
-            s[k], s2[k] = scores.softness, scores.s2_local
-    return s, s2, data["phop"][rows] > params["p_soft"]
+    sp = job.cached_statepoint
+    return PhopState(job.id, sp["T"], sp["replica"], phop, lambda: frames_of(INHERENT.path(job)))
 
 
 def retrained_strata(jobs, params: dict, blocks: dict, seed: int) -> dict:
-    """{(label, quantity, bins): [JobCounts]} of a retrained softness under ``params``
-    (module docstring), already thinned to every ``pr_frame_stride``-th phop row (the
-    bootstrap blocks shrink with it): analyse them with ``pr_frame_stride = 1``.
-    ``blocks``: each job's bootstrap block in frames.  Raises ValueError when the
-    conventions leave too few training examples."""
-    import numpy as np
+    """The strata counts of a softness retrained under ``params`` on the system's
+    training jobs and scored on every job
+    (:func:`softness_entropy.analysis.retrained.retrained_strata`)."""
+    from ..analysis import retrained
+    from .parameters import separations_in_frames
+    from .selection import training_jobs
 
-    from ..analysis.barriers import JobCounts
-    from ..analysis.strata import frame_counts, strata_edges
-
-    model = _train(jobs, params, seed)
-    bins, label = params["strata_bins"], params["phop_label"]
-    sample = [_scored(job, model, params, EDGE_STRIDE)[:2] for job in jobs]
-    edges = {name: strata_edges(np.concatenate([v[k].ravel() for v in sample]), bins)
-             for k, name in enumerate(("S", "s2"))}  # fmt: skip
-    counts: dict[tuple, list] = {(label, name, bins): [] for name in edges}
-    stride = params["pr_frame_stride"]
-    for job in jobs:
-        s, s2, rearranging = _scored(job, model, params, stride)
-        sp = job.cached_statepoint
-        block = max(1, round(blocks[job.id] / stride))
-        for name, values in (("S", s), ("s2", s2)):
-            hits, n = frame_counts(values, rearranging, edges[name])
-            counts[(label, name, bins)].append(JobCounts(sp["T"], sp["replica"], hits, n, block))
-    return counts
+    states = {job.id: phop_state(job) for job in jobs}
+    training = [states[job.id] for job in training_jobs(jobs, params["svm_training_temperatures"])]
+    sp = jobs[0].cached_statepoint
+    return retrained.retrained_strata(
+        list(states.values()), training, params, separations_in_frames(params), blocks, seed,
+        {"delta": sp["delta"], "rho": sp["rho"]},
+    )  # fmt: skip
