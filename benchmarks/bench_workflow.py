@@ -24,24 +24,16 @@ import tempfile
 import time
 from pathlib import Path
 
+from softness_entropy.workflow.pipeline import STAGES as PIPELINE
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RESULTS = HERE / "results"
 
-#: the chain, in the order its operations become eligible
-STAGES = (
-    "equilibrate",
-    "quench",
-    "production",
-    "fire_minimize",
-    "dynamics",
-    "compute_phop",
-    "build_structure_functions",
-    "train_svm",
-    "compute_softness_and_s2",
-    "fit_arrhenius_barriers",
-    "make_figures",
-)
+#: the chain, in pipeline order (each operation's inputs are complete before it runs):
+#: the operations of the pipeline's table (an older hand-written list ran ``production``
+#: before the ``dynamics`` it needs, and measured it as 0 operations)
+STAGES = tuple(stage.name for stage in PIPELINE)
 
 
 def measured(cmd: list[str], cwd: Path, log) -> dict:

@@ -169,7 +169,7 @@ def main() -> None:
         md_time["equilibration_extrapolated"] += profile.replicas * float(equil[~inside].sum())
         md_time["melt"] += profile.replicas * params["melt_time"]
         # inherent-structure window (frames every frame_interval) and dynamics window,
-        # as the workflow sizes them from τα (simulation.inherent_structure_window,
+        # as the workflow sizes them from τα (runs.production.inherent_structure_window,
         # runs.dynamics_window.run_dynamics_window); D_A from τα by D_A τα = D_TAU_ALPHA
         is_window = np.array([inherent_structure_window(params, t) for t in taus])
         d_a = D_TAU_ALPHA / taus
