@@ -108,7 +108,7 @@ def test_planted_barriers_and_crossover_are_recovered(planted):
     assert result["supercooled"].all() and result["supercooled_criterion_met"]
 
 
-def test_each_state_is_read_twice_one_at_a_time(planted):
+def test_each_state_is_read_exactly_twice(planted):
     states, _ = planted
     assert [s.reads for s in states] == [2] * len(states)
 

@@ -42,18 +42,21 @@ RETRAINED: dict[str, dict] = {
 
 def phop_state(job):
     """The :class:`~softness_entropy.analysis.retrained.PhopState` of ``job``: its phop
-    rows and inherent structures, read when asked (one job in memory at a time)."""
+    rows and inherent structures, read when asked (one job in memory at a time).  Both
+    files were checked against their digests when ``fit_arrhenius_barriers`` started (its
+    stage reads them), so they are read here without hashing them again on every pass."""
     from ..analysis.retrained import PhopState
+    from ..files import read_h5
     from ..gsd_io import frames_of
     from .products import INHERENT, PHOP
 
     def phop() -> dict:
-        data = PHOP.read_h5(job)
+        data = read_h5(PHOP.fn(job), PHOP.writer)
         return {"phop": data["phop"], "a_index": data["a_index"],
                 "half_window": int(data["attrs/half_window"])}  # fmt: skip
 
     sp = job.cached_statepoint
-    return PhopState(job.id, sp["T"], sp["replica"], phop, lambda: frames_of(INHERENT.path(job)))
+    return PhopState(job.id, sp["T"], sp["replica"], phop, lambda: frames_of(INHERENT.fn(job)))
 
 
 def retrained_strata(jobs, params: dict, blocks: dict, seed: int) -> dict:
